@@ -1,0 +1,138 @@
+"""Opening a database: engine, schema check, migration on open (SQLite backed up first)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crmsup.records.engine import create_engine_for, safe_url
+from crmsup.records.errors import DatabaseUnavailable, SchemaTooNew
+from crmsup.records.types import utcnow
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class Database:
+    """An open database: the engine and the sessions every service works in."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def display_url(self) -> str:
+        return safe_url(self.engine.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "crmsup ships at least one migration"  # noqa: S101
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(
+            f"cannot open the database at {safe_url(engine.url)}: {_reason(exc)}"
+        ) from None
+
+
+def _reason(exc: DBAPIError) -> str:
+    text = str(exc.orig).strip().splitlines()
+    return text[0] if text else type(exc.orig).__name__
+
+
+def _check_known(revision: str | None) -> None:
+    if revision is None:
+        return
+    try:
+        known = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    except CommandError:
+        known = None
+    if known is None:
+        raise SchemaTooNew(
+            f"this database has schema {revision}, written by a newer crmsup than this one; "
+            "install the newer crmsup to open it (nothing was changed)"
+        )
+
+
+def backup_sqlite(engine: Engine, label: str) -> Path:
+    """Copy the SQLite file beside itself with the backup API (0600), before a migration."""
+    source_path = Path(engine.url.database or "")
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    target = source_path.with_name(f"{source_path.name}.{label}-{stamp}.bak")
+    partial = target.with_name(target.name + ".part")
+    fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    os.close(fd)
+    with sqlite3.connect(source_path) as source, sqlite3.connect(partial) as copy:
+        source.backup(copy)
+    copy.close()
+    source.close()
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+    return target
+
+
+def migrate(engine: Engine) -> str | None:
+    """Bring the schema to head; return the path of the pre-migration backup, if one was made."""
+    current = current_revision(engine)
+    _check_known(current)
+    head = head_revision()
+    if current == head:
+        return None
+    backup: str | None = None
+    if engine.dialect.name == "sqlite" and current is not None and engine.url.database:
+        backup = str(backup_sqlite(engine, f"pre-{head}"))
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    return backup
+
+
+def open_database(url: str, *, upgrade: bool = True) -> Database:
+    """Open (and by default migrate) the database at `url`."""
+    engine = create_engine_for(url)
+    try:
+        if upgrade:
+            migrate(engine)
+        else:
+            _check_known(current_revision(engine))
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine)

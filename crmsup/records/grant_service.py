@@ -1,0 +1,104 @@
+"""Granting and revoking teams, and handing keys to users who are owed them.
+
+Only a holder of a team's key can grant it: HR and site managers, never an admin (who holds
+none), so IT cannot give itself or anyone else access to a file.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from crmsup.records import validation
+from crmsup.records.actor import Actor
+from crmsup.records.database import Database
+from crmsup.records.errors import PermissionDenied, ValidationFailed
+from crmsup.records.keyring import holds_key, seal_to_user, team_scope_key
+from crmsup.records.models import ScopeKey, SealedKey, Team, TeamGrant, TeamSupervisor, User
+from crmsup.records.org_service import team_by_name, user_by_name
+from crmsup.records.scope import actor_team_ids, entitled_users, require, team_ids_in_scope
+from crmsup.security.permissions import Action, Role
+
+
+def pending_team_names(session: Session, user: User) -> list[str]:
+    """Teams the user's role reaches but whose key no holder has handed them yet."""
+    team_ids = team_ids_in_scope(session, user.id, user.role, user.site_id)
+    if not team_ids:
+        return []
+    held = select(SealedKey.scope_key_id).where(SealedKey.recipient_user_id == user.id)
+    query = (
+        select(Team.name)
+        .join(ScopeKey, ScopeKey.team_id == Team.id)
+        .where(Team.id.in_(team_ids), ScopeKey.id.not_in(held))
+        .order_by(Team.name)
+    )
+    return list(session.scalars(query))
+
+
+def deliver_pending_keys(db: Database, actor: Actor) -> int:
+    """Seal every team key the actor holds to each entitled user still waiting for it.
+
+    Runs when HR or a site manager logs in; returns how many keys were handed on.
+    """
+    delivered = 0
+    with db.transaction() as session:
+        for team in session.scalars(
+            select(Team).where(Team.id.in_(actor_team_ids(session, actor)))
+        ):
+            scope_key = team_scope_key(session, team.id)
+            if not holds_key(session, actor.user_id, scope_key.id):
+                continue
+            for user in entitled_users(session, team):
+                if seal_to_user(session, actor, scope_key, user):
+                    delivered += 1
+    return delivered
+
+
+def grant(db: Database, actor: Actor, username: str, team_name: str) -> bool:
+    """Give `username` the team and hand them its key; False if they already had both."""
+    require(actor, Action.GRANT)
+    with db.transaction() as session:
+        team = team_by_name(session, team_name)
+        if team.id not in actor_team_ids(session, actor):
+            raise PermissionDenied(f"team {team.name} is outside your scope")
+        user = user_by_name(session, validation.username(username))
+        if user.disabled:
+            raise ValidationFailed(f"{user.username}'s account is disabled")
+        if user.role not in (Role.SUPERVISOR, Role.SITE_MANAGER, Role.HR):
+            raise ValidationFailed(
+                f"a {user.role.value} account never holds team keys: it cannot read records"
+            )
+        changed = False
+        if team.id not in team_ids_in_scope(session, user.id, user.role, user.site_id):
+            session.add(TeamGrant(team_id=team.id, user_id=user.id, granted_by=actor.user_id))
+            changed = True
+        changed |= seal_to_user(session, actor, team_scope_key(session, team.id), user)
+        return changed
+
+
+def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:
+    """Take a team from a supervisor or a site manager of another site.
+
+    Deletes their grant, supervision and sealed key. What they read before cannot be unread;
+    re-keying a team after a revocation belongs with erasure and retention.
+    """
+    scope = require(actor, Action.REVOKE)
+    with db.transaction() as session:
+        team = team_by_name(session, team_name)
+        if scope.value != "org" and team.id not in actor_team_ids(session, actor):
+            raise PermissionDenied(f"team {team.name} is outside your scope")
+        user = user_by_name(session, validation.username(username))
+        if user.role is Role.HR or (
+            user.role is Role.SITE_MANAGER and user.site_id == team.site_id
+        ):
+            raise ValidationFailed(
+                f"{user.username} reaches {team.name} through their role; change the role instead"
+            )
+        for table in (TeamGrant, TeamSupervisor):
+            session.execute(delete(table).where(table.team_id == team.id, table.user_id == user.id))
+        scope_key = team_scope_key(session, team.id)
+        session.execute(
+            delete(SealedKey).where(
+                SealedKey.scope_key_id == scope_key.id, SealedKey.recipient_user_id == user.id
+            )
+        )

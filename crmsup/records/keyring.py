@@ -1,0 +1,162 @@
+"""Scope keys and data keys: creating, sealing, unsealing and wrapping them.
+
+A team's key is generated once, sealed to everyone entitled to the team and to the
+organisation recovery key, and then forgotten by the process that made it. Reading an
+associate needs the team key (unsealed with the reader's own private key) to unwrap the
+associate's data key; a user who holds no sealed copy cannot read, whatever the screens allow.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmsup.records.actor import Actor
+from crmsup.records.errors import PermissionDenied
+from crmsup.records.models import (
+    AssociateKey,
+    Organisation,
+    RecipientKind,
+    ScopeKey,
+    SealedKey,
+    Team,
+    User,
+)
+from crmsup.security import fields, wrapping
+from crmsup.security.fields import FieldCipher
+
+TEAM_KEY_PURPOSE = "team-key"
+DATA_KEY_PURPOSE = "associate-data-key"
+
+
+def _seal_for_user(scope_key: ScopeKey, key: bytes, user: User) -> bytes:
+    return wrapping.seal(
+        user.exchange_public, key, TEAM_KEY_PURPOSE, str(scope_key.id), f"user:{user.id}"
+    )
+
+
+def create_team_key(
+    session: Session, team: Team, recipients: Iterable[User], granted_by: uuid.UUID | None
+) -> ScopeKey:
+    """Make the team's key and seal it to `recipients` and the recovery key, in `session`."""
+    organisation = session.scalars(select(Organisation)).one()
+    scope_key = ScopeKey(id=uuid.uuid4(), team_id=team.id)
+    session.add(scope_key)
+    key = fields.new_key()
+    session.add(
+        SealedKey(
+            scope_key_id=scope_key.id,
+            recipient_kind=RecipientKind.RECOVERY,
+            recipient_user_id=None,
+            sealed=wrapping.seal(
+                organisation.recovery_public, key, TEAM_KEY_PURPOSE, str(scope_key.id), "recovery"
+            ),
+            granted_by=granted_by,
+        )
+    )
+    for user in recipients:
+        session.add(
+            SealedKey(
+                scope_key_id=scope_key.id,
+                recipient_kind=RecipientKind.USER,
+                recipient_user_id=user.id,
+                sealed=_seal_for_user(scope_key, key, user),
+                granted_by=granted_by,
+            )
+        )
+    return scope_key
+
+
+def team_scope_key(session: Session, team_id: uuid.UUID) -> ScopeKey:
+    return session.scalars(select(ScopeKey).where(ScopeKey.team_id == team_id)).one()
+
+
+def unseal_scope_key(session: Session, actor: Actor, scope_key_id: uuid.UUID) -> bytes:
+    """The actor's copy of a scope key, opened with their own private key."""
+    cached = actor.cached_scope_key(scope_key_id)
+    if cached is not None:
+        return cached
+    sealed = session.scalar(
+        select(SealedKey.sealed).where(
+            SealedKey.scope_key_id == scope_key_id,
+            SealedKey.recipient_user_id == actor.user_id,
+        )
+    )
+    if sealed is None:
+        raise PermissionDenied(
+            "you do not hold this team's key yet: access is pending until HR or the site "
+            "manager grants it (crmsup-admin grant) or next logs in"
+        )
+    key = wrapping.unseal(
+        actor.keys.exchange, sealed, TEAM_KEY_PURPOSE, str(scope_key_id), f"user:{actor.user_id}"
+    )
+    actor.remember_scope_key(scope_key_id, key)
+    return key
+
+
+def holds_key(session: Session, user_id: uuid.UUID, scope_key_id: uuid.UUID) -> bool:
+    return (
+        session.scalar(
+            select(SealedKey.id).where(
+                SealedKey.scope_key_id == scope_key_id, SealedKey.recipient_user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def seal_to_user(session: Session, actor: Actor, scope_key: ScopeKey, user: User) -> bool:
+    """Hand the actor's copy of `scope_key` on to `user`; False when they already hold it."""
+    if holds_key(session, user.id, scope_key.id):
+        return False
+    key = unseal_scope_key(session, actor, scope_key.id)
+    session.add(
+        SealedKey(
+            scope_key_id=scope_key.id,
+            recipient_kind=RecipientKind.USER,
+            recipient_user_id=user.id,
+            sealed=_seal_for_user(scope_key, key, user),
+            granted_by=actor.user_id,
+        )
+    )
+    return True
+
+
+def _data_key_ids(associate_id: uuid.UUID, scope_key_id: uuid.UUID) -> tuple[str, str]:
+    return (f"associate:{associate_id}", f"scope:{scope_key_id}")
+
+
+def new_data_key(
+    session: Session, actor: Actor, associate_id: uuid.UUID, scope_key_id: uuid.UUID
+) -> FieldCipher:
+    """Create and store (wrapped) the data key of a new associate; return its cipher."""
+    team_key = unseal_scope_key(session, actor, scope_key_id)
+    data_key = fields.new_key()
+    key_id = uuid.uuid4()
+    session.add(
+        AssociateKey(
+            associate_id=associate_id,
+            key_id=key_id,
+            scope_key_id=scope_key_id,
+            wrapped=wrapping.wrap_key(
+                team_key, data_key, DATA_KEY_PURPOSE, *_data_key_ids(associate_id, scope_key_id)
+            ),
+        )
+    )
+    return FieldCipher(data_key, str(key_id))
+
+
+def data_cipher(session: Session, actor: Actor, associate_id: uuid.UUID) -> FieldCipher:
+    row = session.get_one(AssociateKey, associate_id)
+    return open_data_key(session, actor, row)
+
+
+def open_data_key(session: Session, actor: Actor, row: AssociateKey) -> FieldCipher:
+    team_key = unseal_scope_key(session, actor, row.scope_key_id)
+    data_key = wrapping.unwrap_key(
+        team_key, row.wrapped, DATA_KEY_PURPOSE, *_data_key_ids(row.associate_id, row.scope_key_id)
+    )
+    return FieldCipher(data_key, str(row.key_id))

@@ -1,0 +1,205 @@
+"""SQLAlchemy models of the organisation, its people and their keys.
+
+Structural fields (ids, foreign keys, dates, statuses) are plain so they can be indexed.
+Every field that holds a person's data is a `LargeBinary` AES-GCM blob (see
+`crmsup.security.fields`); the `_enc` suffix says so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from crmsup.records.types import UtcDateTime, utcnow
+from crmsup.security.permissions import Role
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _enum(kind: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class AssociateStatus(StrEnum):
+    ACTIVE = "active"
+    LEAVE = "leave"
+    TERMINATED = "terminated"
+
+
+class RecipientKind(StrEnum):
+    USER = "user"
+    RECOVERY = "recovery"
+
+
+class Organisation(Base):
+    """The one organisation a database holds, and the public half of its recovery key."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    recovery_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class User(Base):
+    """An account. Its private keys are sealed under its password (Argon2id, stored params)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    kdf_memory_kib: Mapped[int] = mapped_column(Integer)
+    kdf_iterations: Mapped[int] = mapped_column(Integer)
+    kdf_lanes: Mapped[int] = mapped_column(Integer)
+    kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
+    sealed_private: Mapped[bytes] = mapped_column(LargeBinary)
+    exchange_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signing_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class TeamSupervisor(Base):
+    __tablename__ = "team_supervisors"
+
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class TeamGrant(Base):
+    """A team given to a user beyond what their role implies (intent; keys follow)."""
+
+    __tablename__ = "team_grants"
+
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    granted_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ScopeKey(Base):
+    """A key that protects one scope (a team). Its bytes exist only sealed, never here."""
+
+    __tablename__ = "scope_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SealedKey(Base):
+    """A scope key sealed to one user's public key, or to the organisation recovery key."""
+
+    __tablename__ = "sealed_keys"
+    __table_args__ = (UniqueConstraint("scope_key_id", "recipient_user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    scope_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scope_keys.id"), index=True)
+    recipient_kind: Mapped[RecipientKind] = mapped_column(_enum(RecipientKind, "recipient"))
+    recipient_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    granted_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Associate(Base):
+    """One person on a team. Names and contact details are encrypted under their data key."""
+
+    __tablename__ = "associates"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    employee_no: Mapped[str] = mapped_column(String(32), unique=True)
+    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), index=True)
+    status: Mapped[AssociateStatus] = mapped_column(
+        _enum(AssociateStatus, "associate_status"), default=AssociateStatus.ACTIVE
+    )
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    hire_date: Mapped[date | None] = mapped_column(Date)
+    termination_date: Mapped[date | None] = mapped_column(Date)
+    first_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    last_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    preferred_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    email_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    date_of_birth_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class AssociateKey(Base):
+    """An associate's data key, wrapped by their team's scope key.
+
+    A transfer re-wraps this one row; erasing the associate deletes it (crypto-shredding).
+    """
+
+    __tablename__ = "associate_keys"
+
+    associate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("associates.id"), primary_key=True)
+    key_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    scope_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scope_keys.id"), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,149 @@
+"""The organisation, its sites and teams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crmsup.records import validation
+from crmsup.records.accounts import new_user
+from crmsup.records.actor import Actor
+from crmsup.records.database import Database
+from crmsup.records.dto import TeamRow
+from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
+from crmsup.records.keyring import create_team_key
+from crmsup.records.models import Organisation, Site, Team, TeamSupervisor, User
+from crmsup.records.scope import actor_team_ids, entitled_users, require
+from crmsup.security.permissions import Action, Role, Scope
+from crmsup.security.recovery import new_recovery_key, recovery_sheet
+from crmsup.security.wrapping import raw_public
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    organisation: str
+    #: Text of the printable recovery sheet: shown once, stored nowhere by crmsup.
+    recovery_sheet: str
+
+
+def initialise(
+    db: Database,
+    *,
+    organisation: str,
+    site: str,
+    admin: str,
+    hr: str,
+    password: str,
+    recovery: X25519PrivateKey | None = None,
+) -> InitResult:
+    """Create the organisation, its first site, an admin and an HR account, and the recovery
+    key. Refused on a database that already holds an organisation.
+
+    The caller may pass the recovery key it has already written to disk (temp file), so that
+    no organisation is ever committed without its sheet existing somewhere.
+    """
+    organisation = validation.name(organisation, "organisation name")
+    site = validation.name(site, "site name")
+    admin, hr = validation.username(admin), validation.username(hr)
+    if admin == hr:
+        raise ValidationFailed("the admin and HR accounts need different user names")
+    validation.password(password)
+    recovery = recovery or new_recovery_key()
+    with db.transaction() as session:
+        if session.scalar(select(Organisation.id).limit(1)) is not None:
+            raise ValidationFailed("this database already holds an organisation")
+        session.add(
+            Organisation(name=organisation, recovery_public=raw_public(recovery.public_key()))
+        )
+        first_site = Site(name=site)
+        session.add(first_site)
+        session.flush()
+        session.add(new_user(admin, Role.ADMIN, password, None))
+        session.add(new_user(hr, Role.HR, password, None))
+    return InitResult(organisation, recovery_sheet(recovery, organisation))
+
+
+def site_by_name(session: Session, name: str) -> Site:
+    site = session.scalars(select(Site).where(Site.name == name)).one_or_none()
+    if site is None:
+        raise NotFound(f"there is no site named {name!r}")
+    return site
+
+
+def team_by_name(session: Session, name: str) -> Team:
+    team = session.scalars(select(Team).where(Team.name == name)).one_or_none()
+    if team is None:
+        raise NotFound(f"there is no team named {name!r}")
+    return team
+
+
+def user_by_name(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        raise NotFound(f"there is no user named {username!r}")
+    return user
+
+
+def add_site(db: Database, actor: Actor, name: str) -> str:
+    require(actor, Action.SITE_ADD)
+    name = validation.name(name, "site name")
+    try:
+        with db.transaction() as session:
+            session.add(Site(name=name))
+    except IntegrityError:
+        raise ValidationFailed(f"a site named {name!r} already exists") from None
+    return name
+
+
+def add_team(
+    db: Database, actor: Actor, name: str, site_name: str, supervisors: tuple[str, ...] = ()
+) -> TeamRow:
+    """Create a team and its key, sealed at once to everyone entitled and the recovery key."""
+    scope = require(actor, Action.TEAM_ADD)
+    name = validation.name(name, "team name")
+    try:
+        with db.transaction() as session:
+            site = site_by_name(session, site_name)
+            if scope is Scope.SITE and site.id != actor.site_id:
+                raise PermissionDenied(f"site {site.name} is outside your scope")
+            if session.scalar(select(Team.id).where(Team.name == name)) is not None:
+                raise ValidationFailed(f"a team named {name!r} already exists")
+            team = Team(name=name, site_id=site.id)
+            session.add(team)
+            people = [user_by_name(session, validation.username(s)) for s in supervisors]
+            for person in people:
+                if person.role is not Role.SUPERVISOR and person.role is not Role.SITE_MANAGER:
+                    raise ValidationFailed(
+                        f"{person.username} is a {person.role.value}, not a supervisor"
+                    )
+            session.flush()
+            for person in people:
+                session.add(TeamSupervisor(team_id=team.id, user_id=person.id))
+            session.flush()
+            create_team_key(session, team, entitled_users(session, team), actor.user_id)
+            return TeamRow(team.id, team.name, site.name, tuple(p.username for p in people))
+    except IntegrityError:
+        raise ValidationFailed(f"a team named {name!r} already exists") from None
+
+
+def list_teams(db: Database, actor: Actor) -> list[TeamRow]:
+    """Teams the actor can see: all of them for admin and HR, else the actor's scope."""
+    with db.transaction() as session:
+        query = select(Team, Site.name).join(Site, Site.id == Team.site_id).order_by(Team.name)
+        if actor.role not in (Role.ADMIN, Role.HR, Role.AUDITOR):
+            query = query.where(Team.id.in_(actor_team_ids(session, actor)))
+        supervisors: dict[object, list[str]] = {}
+        for team_id, username in session.execute(
+            select(TeamSupervisor.team_id, User.username).join(
+                User, User.id == TeamSupervisor.user_id
+            )
+        ):
+            supervisors.setdefault(team_id, []).append(username)
+        return [
+            TeamRow(team.id, team.name, site_name, tuple(sorted(supervisors.get(team.id, []))))
+            for team, site_name in session.execute(query)
+        ]

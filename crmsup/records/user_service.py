@@ -1,0 +1,95 @@
+"""Accounts: IT creates and disables them; keys reach them from holders, never from IT."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmsup.records import validation
+from crmsup.records.accounts import new_user
+from crmsup.records.actor import Actor
+from crmsup.records.database import Database
+from crmsup.records.dto import UserRow
+from crmsup.records.errors import ValidationFailed
+from crmsup.records.grant_service import pending_team_names
+from crmsup.records.models import Site, Team, TeamSupervisor, User
+from crmsup.records.org_service import site_by_name, team_by_name, user_by_name
+from crmsup.records.scope import require
+from crmsup.security.permissions import Action, Role
+
+
+def add_user(
+    db: Database,
+    actor: Actor,
+    username: str,
+    role: Role,
+    password: str,
+    *,
+    teams: tuple[str, ...] = (),
+    site: str | None = None,
+) -> UserRow:
+    """Create an account. A supervisor's or site manager's team keys stay pending until a
+    holder hands them on (`grant`, or the holder's next login)."""
+    require(actor, Action.USER_ADD)
+    username = validation.username(username)
+    validation.password(password)
+    if teams and role not in (Role.SUPERVISOR, Role.SITE_MANAGER):
+        raise ValidationFailed("only supervisors and site managers lead teams")
+    if role is Role.SITE_MANAGER and site is None:
+        raise ValidationFailed("a site manager needs --site")
+    with db.transaction() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise ValidationFailed(f"a user named {username!r} already exists")
+        team_rows = [team_by_name(session, name) for name in teams]
+        home: Site | None = site_by_name(session, site) if site else None
+        if home is None and role is Role.SUPERVISOR and team_rows:
+            home = session.get_one(Site, team_rows[0].site_id)
+        user = new_user(username, role, password, home)
+        session.add(user)
+        session.flush()
+        for team in team_rows:
+            session.add(TeamSupervisor(team_id=team.id, user_id=user.id))
+        session.flush()
+        return _row(session, user)
+
+
+def _row(session: Session, user: User) -> UserRow:
+    site = session.get(Site, user.site_id) if user.site_id else None
+    teams = session.scalars(
+        select(Team.name)
+        .join(TeamSupervisor, TeamSupervisor.team_id == Team.id)
+        .where(TeamSupervisor.user_id == user.id)
+        .order_by(Team.name)
+    )
+    return UserRow(
+        id=user.id,
+        username=user.username,
+        role=user.role,
+        site=site.name if site else None,
+        teams=tuple(teams),
+        disabled=user.disabled,
+        pending_teams=tuple(pending_team_names(session, user)),
+    )
+
+
+def list_users(db: Database, actor: Actor) -> list[UserRow]:
+    require(actor, Action.USER_LIST)
+    with db.transaction() as session:
+        users = session.scalars(select(User).order_by(User.username))
+        return [_row(session, user) for user in users]
+
+
+def my_account(db: Database, actor: Actor) -> UserRow:
+    with db.transaction() as session:
+        return _row(session, session.get_one(User, actor.user_id))
+
+
+def set_disabled(db: Database, actor: Actor, username: str, disabled: bool) -> UserRow:
+    require(actor, Action.USER_DISABLE)
+    with db.transaction() as session:
+        user = user_by_name(session, validation.username(username))
+        if user.id == actor.user_id and disabled:
+            raise ValidationFailed("you cannot disable your own account")
+        user.disabled = disabled
+        session.flush()
+        return _row(session, user)

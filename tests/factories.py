@@ -1,0 +1,65 @@
+"""Builders of realistic test data, shared by the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crmsup.records import associate_service, org_service, user_service
+from crmsup.records.actor import Actor
+from crmsup.records.auth_service import login
+from crmsup.records.database import Database
+from crmsup.records.dto import AssociateDetail, NewAssociate
+from crmsup.security.permissions import Role
+
+PASSWORD = "correct horse battery staple"
+SUPERVISOR_PASSWORD = "supervisor's own passphrase"
+
+
+@dataclass
+class Org:
+    db: Database
+    admin: Actor
+    hr: Actor
+    sup_a: Actor
+    sup_b: Actor
+
+
+def build_org(db: Database) -> Org:
+    org_service.initialise(
+        db, organisation="Acme", site="Lyon", admin="root", hr="hr", password=PASSWORD
+    )
+    admin = login(db, "root", PASSWORD)
+    hr = login(db, "hr", PASSWORD)
+    for name, team in (("sup-a", "Team A"), ("sup-b", "Team B")):
+        user_service.add_user(db, admin, name, Role.SUPERVISOR, SUPERVISOR_PASSWORD)
+        org_service.add_team(db, hr, team, "Lyon", (name,))
+    return Org(
+        db=db,
+        admin=admin,
+        hr=hr,
+        sup_a=login(db, "sup-a", SUPERVISOR_PASSWORD),
+        sup_b=login(db, "sup-b", SUPERVISOR_PASSWORD),
+    )
+
+
+def add_associate(
+    org: Org,
+    employee_no: str = "E100",
+    team: str = "Team A",
+    first: str = "Ørjan",
+    last: str = "Bøe",
+    **extra: str | None,
+) -> AssociateDetail:
+    return associate_service.add_associate(
+        org.db,
+        org.hr,
+        NewAssociate(
+            employee_no=employee_no,
+            first_name=first,
+            last_name=last,
+            team=team,
+            email=extra.get("email", "orjan.boe@example.org"),
+            phone=extra.get("phone", "+47 22 33 44 55"),
+            address=extra.get("address", "Storgata 1, Oslo"),
+        ),
+    )

@@ -1,0 +1,171 @@
+"""DESIGN.md "Keys" 3: the keys, not only the services, enforce who reads what."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from crmsup.records import grant_service, org_service, user_service
+from crmsup.records.associate_service import get_associate, list_roster
+from crmsup.records.auth_service import login
+from crmsup.records.database import Database
+from crmsup.records.errors import PermissionDenied, ValidationFailed
+from crmsup.records.keyring import TEAM_KEY_PURPOSE, data_cipher, unseal_scope_key
+from crmsup.records.models import Associate, RecipientKind, ScopeKey, SealedKey, Team, User
+from crmsup.security.errors import IntegrityFailure
+from crmsup.security.permissions import Role
+from crmsup.security.recovery import new_recovery_key, read_recovery_sheet, recovery_sheet
+from crmsup.security.wrapping import unseal
+from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org, add_associate
+
+
+def _team_key_row(org: Org, team: str) -> ScopeKey:
+    with org.db.transaction() as session:
+        return session.scalars(
+            select(ScopeKey).join(Team, Team.id == ScopeKey.team_id).where(Team.name == team)
+        ).one()
+
+
+def test_another_teams_supervisor_cannot_unseal_its_key_from_the_raw_tables(org: Org) -> None:
+    scope_key = _team_key_row(org, "Team A")
+    with org.db.transaction() as session:
+        every_copy = list(
+            session.scalars(select(SealedKey).where(SealedKey.scope_key_id == scope_key.id))
+        )
+    assert every_copy, "team A's key is sealed to someone"
+    assert all(c.recipient_user_id != org.sup_b.user_id for c in every_copy)
+    for copy in every_copy:
+        for recipient in (f"user:{copy.recipient_user_id}", f"user:{org.sup_b.user_id}"):
+            with pytest.raises(IntegrityFailure):
+                unseal(
+                    org.sup_b.keys.exchange,
+                    copy.sealed,
+                    TEAM_KEY_PURPOSE,
+                    str(scope_key.id),
+                    recipient,
+                )
+
+
+def test_an_admin_holds_no_team_key_and_cannot_read(org: Org) -> None:
+    detail = add_associate(org)
+    with org.db.transaction() as session:
+        held = session.scalars(
+            select(SealedKey).where(SealedKey.recipient_user_id == org.admin.user_id)
+        ).all()
+        assert held == []
+        with pytest.raises(PermissionDenied, match="do not hold"):
+            data_cipher(session, org.admin, detail.id)
+
+
+def test_an_admin_can_never_grant_keys(org: Org) -> None:
+    with pytest.raises(PermissionDenied):
+        grant_service.grant(org.db, org.admin, "root", "Team A")
+    with pytest.raises(PermissionDenied):
+        grant_service.grant(org.db, org.admin, "sup-b", "Team A")
+
+
+def test_hr_cannot_grant_a_team_key_to_an_admin(org: Org) -> None:
+    with pytest.raises(ValidationFailed, match="never holds team keys"):
+        grant_service.grant(org.db, org.hr, "root", "Team A")
+
+
+def test_new_team_key_is_sealed_to_entitled_users_and_recovery(org: Org) -> None:
+    scope_key = _team_key_row(org, "Team A")
+    with org.db.transaction() as session:
+        copies = session.scalars(
+            select(SealedKey).where(SealedKey.scope_key_id == scope_key.id)
+        ).all()
+        names = {
+            session.get_one(User, c.recipient_user_id).username
+            for c in copies
+            if c.recipient_user_id
+        }
+    assert names == {"hr", "sup-a"}
+    assert [c.recipient_kind for c in copies].count(RecipientKind.RECOVERY) == 1
+
+
+def test_the_recovery_key_opens_a_team_key_and_nothing_else_does(db: Database) -> None:
+    recovery = new_recovery_key()
+    org_service.initialise(
+        db,
+        organisation="Acme",
+        site="Lyon",
+        admin="root",
+        hr="hr",
+        password=PASSWORD,
+        recovery=recovery,
+    )
+    hr = login(db, "hr", PASSWORD)
+    org_service.add_team(db, hr, "Team A", "Lyon")
+    with db.transaction() as session:
+        scope_key = session.scalars(select(ScopeKey)).one()
+        recovery_copy = session.scalars(
+            select(SealedKey).where(SealedKey.recipient_kind == RecipientKind.RECOVERY)
+        ).one()
+    sheet = read_recovery_sheet(recovery_sheet(recovery, "Acme"))
+    team_key = unseal(sheet, recovery_copy.sealed, TEAM_KEY_PURPOSE, str(scope_key.id), "recovery")
+    with db.transaction() as session:
+        assert team_key == unseal_scope_key(session, hr, scope_key.id)
+    with pytest.raises(IntegrityFailure):
+        unseal(
+            new_recovery_key(),
+            recovery_copy.sealed,
+            TEAM_KEY_PURPOSE,
+            str(scope_key.id),
+            "recovery",
+        )
+
+
+def test_a_user_added_later_waits_until_a_holder_grants(org: Org) -> None:
+    row = user_service.add_user(
+        org.db,
+        org.admin,
+        "sup-c",
+        Role.SUPERVISOR,
+        SUPERVISOR_PASSWORD,
+        teams=("Team A",),
+    )
+    assert row.pending_teams == ("Team A",)
+    add_associate(org)
+    sup_c = login(org.db, "sup-c", SUPERVISOR_PASSWORD)
+    roster = list_roster(org.db, sup_c)
+    assert roster.rows == ()
+    assert roster.pending_teams == ("Team A",)
+    with pytest.raises(PermissionDenied, match="pending"):
+        get_associate(org.db, sup_c, "E100")
+    assert grant_service.grant(org.db, org.hr, "sup-c", "Team A")
+    assert not grant_service.grant(org.db, org.hr, "sup-c", "Team A")
+    sup_c = login(org.db, "sup-c", SUPERVISOR_PASSWORD)
+    assert get_associate(org.db, sup_c, "E100").last_name == "Bøe"
+
+
+def test_a_holders_login_hands_on_pending_keys(org: Org) -> None:
+    user_service.add_user(
+        org.db,
+        org.admin,
+        "sup-c",
+        Role.SUPERVISOR,
+        SUPERVISOR_PASSWORD,
+        teams=("Team B",),
+    )
+    rows = {r.username: r for r in user_service.list_users(org.db, org.admin)}
+    assert rows["sup-c"].pending_teams == ("Team B",)
+    login(org.db, "hr", PASSWORD)
+    rows = {r.username: r for r in user_service.list_users(org.db, org.admin)}
+    assert rows["sup-c"].pending_teams == ()
+
+
+def test_revoke_removes_the_key_and_the_scope(org: Org) -> None:
+    add_associate(org)
+    grant_service.revoke(org.db, org.hr, "sup-a", "Team A")
+    sup_a = login(org.db, "sup-a", SUPERVISOR_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        get_associate(org.db, sup_a, "E100")
+    with org.db.transaction() as session:
+        assert (
+            session.scalars(
+                select(SealedKey).where(SealedKey.recipient_user_id == sup_a.user_id)
+            ).all()
+            == []
+        )
+        assert session.scalar(select(Associate.employee_no)) == "E100"
