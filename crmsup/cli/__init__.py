@@ -1,0 +1,1 @@
+"""`crmsup-admin`: the scriptable face for IT and HR automation."""
