@@ -1,0 +1,16 @@
+"""Run every benchmark; exit 1 when one misses its target ratio."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import open_roster
+
+
+def main() -> int:
+    results = [open_roster.run()]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
