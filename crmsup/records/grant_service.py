@@ -17,7 +17,7 @@ from crmsup.records.keyring import holds_key, seal_to_user, team_scope_key
 from crmsup.records.models import ScopeKey, SealedKey, Team, TeamGrant, TeamSupervisor, User
 from crmsup.records.org_service import team_by_name, user_by_name
 from crmsup.records.scope import actor_team_ids, entitled_users, require, team_ids_in_scope
-from crmsup.security.permissions import Action, Role
+from crmsup.security.permissions import Action, Role, Scope
 
 
 def pending_team_names(session: Session, user: User) -> list[str]:
@@ -85,7 +85,7 @@ def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:
     scope = require(actor, Action.REVOKE)
     with db.transaction() as session:
         team = team_by_name(session, team_name)
-        if scope.value != "org" and team.id not in actor_team_ids(session, actor):
+        if scope is not Scope.ORG and team.id not in actor_team_ids(session, actor):
             raise PermissionDenied(f"team {team.name} is outside your scope")
         user = user_by_name(session, validation.username(username))
         if user.role is Role.HR or (

@@ -32,9 +32,17 @@ TEAM_KEY_PURPOSE = "team-key"
 DATA_KEY_PURPOSE = "associate-data-key"
 
 
-def _seal_for_user(scope_key: ScopeKey, key: bytes, user: User) -> bytes:
-    return wrapping.seal(
-        user.exchange_public, key, TEAM_KEY_PURPOSE, str(scope_key.id), f"user:{user.id}"
+def _user_copy(
+    scope_key: ScopeKey, key: bytes, user: User, granted_by: uuid.UUID | None
+) -> SealedKey:
+    return SealedKey(
+        scope_key_id=scope_key.id,
+        recipient_kind=RecipientKind.USER,
+        recipient_user_id=user.id,
+        sealed=wrapping.seal(
+            user.exchange_public, key, TEAM_KEY_PURPOSE, str(scope_key.id), f"user:{user.id}"
+        ),
+        granted_by=granted_by,
     )
 
 
@@ -57,16 +65,7 @@ def create_team_key(
             granted_by=granted_by,
         )
     )
-    for user in recipients:
-        session.add(
-            SealedKey(
-                scope_key_id=scope_key.id,
-                recipient_kind=RecipientKind.USER,
-                recipient_user_id=user.id,
-                sealed=_seal_for_user(scope_key, key, user),
-                granted_by=granted_by,
-            )
-        )
+    session.add_all(_user_copy(scope_key, key, user, granted_by) for user in recipients)
     return scope_key
 
 
@@ -113,15 +112,7 @@ def seal_to_user(session: Session, actor: Actor, scope_key: ScopeKey, user: User
     if holds_key(session, user.id, scope_key.id):
         return False
     key = unseal_scope_key(session, actor, scope_key.id)
-    session.add(
-        SealedKey(
-            scope_key_id=scope_key.id,
-            recipient_kind=RecipientKind.USER,
-            recipient_user_id=user.id,
-            sealed=_seal_for_user(scope_key, key, user),
-            granted_by=actor.user_id,
-        )
-    )
+    session.add(_user_copy(scope_key, key, user, actor.user_id))
     return True
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,23 +19,72 @@ PASSWORD = "correct horse battery staple"
 SUP_PASSWORD = "a supervisor passphrase"
 
 
+Call = Callable[..., int]
+
+
+def _set_up(call: Call, folder: Path) -> None:
+    """init, two teams with a supervisor each, and Ørjan Bøe in team A — as a new user would."""
+    sheet = folder / "recovery.txt"
+    init = ["init", "--org", "Acme", "--site", "Lyon", "--admin", "root", "--hr", "hr"]
+    init += ["--recovery-key-file"]
+    assert call(*init, str(sheet)) == 0
+    assert sheet.stat().st_mode & 0o777 == 0o600
+    for sup in ("sup-a", "sup-b"):
+        add_user = f"--user root user add {sup} --role supervisor".split()
+        assert call(*add_user, new=SUP_PASSWORD) == 0
+    for team, sup in (("Team A", "sup-a"), ("Team B", "sup-b")):
+        assert call("--user", "hr", "team", "add", team, "--site", "Lyon", "--supervisor", sup) == 0
+    associate = ["--user", "sup-a", "associate", "add", "--employee-no", "E100"]
+    associate += ["--email", "orjan@example.org"]
+    more = ["--first", "Ørjan", "--last", "Bøe", "--team", "Team A", "--hired", "2024-02-01"]
+    assert call(*associate, *more, password=SUP_PASSWORD) == 0
+
+
+def _caller(monkeypatch: pytest.MonkeyPatch) -> Call:
+    def call(*argv: str, password: str = PASSWORD, new: str | None = None) -> int:
+        monkeypatch.setenv("CRMSUP_PASSWORD", password)
+        if new is not None:
+            monkeypatch.setenv("CRMSUP_NEW_PASSWORD", new)
+        return main(list(argv))
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def set_up_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The set-up made once (Argon2id makes each login cost a quarter second), copied per test."""
+    folder = tmp_path_factory.mktemp("cli-template")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("CRMSUP_DB", f"sqlite:///{folder / 'crmsup.db'}")
+        _set_up(_caller(monkeypatch), folder)
+    return folder
+
+
 @pytest.fixture
 def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    set_up_template: Path,
 ) -> CliRunner:
     monkeypatch.setenv("CRMSUP_DB", f"sqlite:///{tmp_path / 'crmsup.db'}")
     monkeypatch.delenv("CRMSUP_PASSWORD", raising=False)
     monkeypatch.delenv("CRMSUP_NEW_PASSWORD", raising=False)
-    return CliRunner(tmp_path, monkeypatch, capsys)
+    return CliRunner(tmp_path, monkeypatch, capsys, set_up_template)
 
 
 class CliRunner:
     def __init__(
-        self, folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        self,
+        folder: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        template: Path,
     ) -> None:
         self.folder = folder
-        self.monkeypatch = monkeypatch
         self.capsys = capsys
+        self.template = template
+        self._call = _caller(monkeypatch)
         self.out = ""
         self.err = ""
 
@@ -43,73 +93,19 @@ class CliRunner:
         return self.folder / "crmsup.db"
 
     def __call__(self, *argv: str, password: str = PASSWORD, new: str | None = None) -> int:
-        self.monkeypatch.setenv("CRMSUP_PASSWORD", password)
-        if new is not None:
-            self.monkeypatch.setenv("CRMSUP_NEW_PASSWORD", new)
-        code = main(list(argv))
+        code = self._call(*argv, password=password, new=new)
         captured = self.capsys.readouterr()
         self.out, self.err = captured.out, captured.err
         return code
 
     def set_up(self) -> None:
-        """init, two teams with a supervisor each, and Ørjan Bøe in team A."""
-        sheet = self.folder / "recovery.txt"
-        assert (
-            self(
-                "init",
-                "--org",
-                "Acme",
-                "--site",
-                "Lyon",
-                "--admin",
-                "root",
-                "--hr",
-                "hr",
-                "--recovery-key-file",
-                str(sheet),
-            )
-            == 0
-        )
-        assert sheet.stat().st_mode & 0o777 == 0o600
-        for sup in ("sup-a", "sup-b"):
-            assert (
-                self("--user", "root", "user", "add", sup, "--role", "supervisor", new=SUP_PASSWORD)
-                == 0
-            )
-        assert (
-            self("--user", "hr", "team", "add", "Team A", "--site", "Lyon", "--supervisor", "sup-a")
-            == 0
-        )
-        assert (
-            self("--user", "hr", "team", "add", "Team B", "--site", "Lyon", "--supervisor", "sup-b")
-            == 0
-        )
-        assert (
-            self(
-                "--user",
-                "sup-a",
-                "associate",
-                "add",
-                "--employee-no",
-                "E100",
-                "--first",
-                "Ørjan",
-                "--last",
-                "Bøe",
-                "--team",
-                "Team A",
-                "--email",
-                "orjan@example.org",
-                "--hired",
-                "2024-02-01",
-                password=SUP_PASSWORD,
-            )
-            == 0
-        )
+        """A private copy of the set-up (see `_set_up`)."""
+        for name in ("crmsup.db", "recovery.txt"):
+            shutil.copy2(self.template / name, self.folder / name)
 
 
 def test_a_new_users_first_session(cli: CliRunner) -> None:
-    cli.set_up()
+    _set_up(cli, cli.folder)
     assert cli("--user", "sup-a", "--json", "associate", "list", password=SUP_PASSWORD) == 0
     rows = json.loads(cli.out)
     assert [
@@ -196,7 +192,7 @@ def test_missing_password_source_is_a_usage_error(
     cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli.set_up()
-    monkeypatch.delenv("CRMSUP_PASSWORD")
+    monkeypatch.delenv("CRMSUP_PASSWORD", raising=False)
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert main(["--user", "hr", "associate", "list"]) == 2
 
@@ -242,40 +238,11 @@ def test_init_twice_is_refused_and_the_sheet_is_not_overwritten(cli: CliRunner) 
     cli.set_up()
     sheet = cli.folder / "recovery.txt"
     original = sheet.read_text(encoding="utf-8")
-    assert (
-        cli(
-            "init",
-            "--org",
-            "Other",
-            "--site",
-            "X",
-            "--admin",
-            "a2",
-            "--hr",
-            "h2",
-            "--recovery-key-file",
-            str(sheet),
-        )
-        == 3
-    )
+    again = ["init", "--org", "Other", "--site", "X", "--admin", "a2", "--hr", "h2"]
+    assert cli(*again, "--recovery-key-file", str(sheet)) == 3
     assert sheet.read_text(encoding="utf-8") == original
     other = cli.folder / "second.txt"
-    assert (
-        cli(
-            "init",
-            "--org",
-            "Other",
-            "--site",
-            "X",
-            "--admin",
-            "a2",
-            "--hr",
-            "h2",
-            "--recovery-key-file",
-            str(other),
-        )
-        == 3
-    )
+    assert cli(*again, "--recovery-key-file", str(other)) == 3
     assert "already holds an organisation" in cli.err
     assert not other.exists()
     assert not list(cli.folder.glob(".*.part"))

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from crmsup.app import build_main_window, load_database_info, parse_args
 from crmsup.settings import DB_ENV, Settings
 from crmsup.ui.tasks import TaskRunner
-
-
-@pytest.fixture
-def runner(qapp: QApplication) -> Iterator[TaskRunner]:
-    task_runner = TaskRunner()
-    yield task_runner
-    task_runner.shutdown()
-    assert not task_runner.is_running
 
 
 def test_built_window_shows_and_reaches_no_organisation_yet(

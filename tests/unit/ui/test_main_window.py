@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from crmsup.records.database import open_database
 from crmsup.records.info_service import DatabaseInfo, database_info
 from crmsup.ui.main_window import INIT_COMMAND, MainWindow
 from crmsup.ui.tasks import TaskRunner
-
-
-@pytest.fixture
-def runner(qapp: QApplication) -> Iterator[TaskRunner]:
-    task_runner = TaskRunner()
-    yield task_runner
-    task_runner.shutdown()
-    assert not task_runner.is_running
 
 
 def loader(url: str) -> Callable[[], DatabaseInfo]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QThread
@@ -13,14 +12,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from crmsup.ui.tasks import TaskRunner
-
-
-@pytest.fixture
-def runner(qapp: QApplication) -> Iterator[TaskRunner]:
-    task_runner = TaskRunner()
-    yield task_runner
-    task_runner.shutdown()
-    assert not task_runner.is_running
 
 
 def test_success_callback_gets_the_value_on_the_gui_thread(
