@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from crmsup.records.models import Site, User
+from crmsup.security.audit_chain import Detail
 from crmsup.security.kdf import DEFAULT_PARAMS, KdfParams, new_salt
 from crmsup.security.permissions import Role
 from crmsup.security.user_keys import UserKeys
@@ -16,13 +17,14 @@ def new_user(
     password: str,
     site: Site | None,
     params: KdfParams = DEFAULT_PARAMS,
-) -> User:
-    """A User row with fresh key pairs sealed under `password` (not yet added to a session)."""
+) -> tuple[User, UserKeys]:
+    """A User row with fresh key pairs sealed under `password` (not yet added to a session),
+    and the keys themselves, for the one moment they are needed (init signs with them)."""
     user_id = uuid.uuid4()
     keys = UserKeys.generate()
     public = keys.public()
     salt = new_salt()
-    return User(
+    user = User(
         id=user_id,
         username=username,
         role=role,
@@ -38,6 +40,18 @@ def new_user(
         failed_logins=0,
         lockouts=0,
     )
+    return user, keys
+
+
+def creation_details(user: User) -> dict[str, Detail]:
+    """What the audit trail records of a new account: its role and public keys (the chain
+    is where verifiers learn which key signs for whom)."""
+    return {
+        "role": user.role.value,
+        "signing_public": user.signing_public.hex(),
+        "exchange_public": user.exchange_public.hex(),
+        "site": None if user.site_id is None else str(user.site_id),
+    }
 
 
 def kdf_params_of(user: User) -> KdfParams:

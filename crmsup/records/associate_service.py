@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crmsup.records import validation
+from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.dto import AssociateDetail, NewAssociate, Roster, RosterRow
@@ -61,10 +61,14 @@ def _clean(new: NewAssociate) -> NewAssociate:
 
 def add_associate(db: Database, actor: Actor, new: NewAssociate) -> AssociateDetail:
     new = _clean(new)
+    with (
+        audit.denials_recorded(db, actor, "associate.create", "associate"),
+        db.transaction() as session,
+    ):
+        require_team(session, actor, Action.ASSOCIATE_ADD, team_by_name(session, new.team))
     try:
         with db.transaction() as session:
             team = team_by_name(session, new.team)
-            require_team(session, actor, Action.ASSOCIATE_ADD, team)
             taken = select(Associate.id).where(Associate.employee_no == new.employee_no)
             if session.scalar(taken) is not None:
                 raise ValidationFailed(f"employee number {new.employee_no} is already in use")
@@ -88,9 +92,22 @@ def add_associate(db: Database, actor: Actor, new: NewAssociate) -> AssociateDet
                 )
             )
             session.flush()
+            audit.append(
+                session,
+                "associate.create",
+                actor=actor,
+                entity_type="associate",
+                entity_id=associate_id,
+                details={"team": str(team.id), "fields": sorted(_given_fields(new))},
+            )
             return _detail(session, actor, session.get_one(Associate, associate_id))
     except IntegrityError:
         raise ValidationFailed(f"employee number {new.employee_no} is already in use") from None
+
+
+def _given_fields(new: NewAssociate) -> list[str]:
+    """Names (never values) of the fields a new associate was given."""
+    return [f for f in (*ENCRYPTED, "job_title", "hire_date") if getattr(new, f) is not None]
 
 
 def _open(cipher: FieldCipher, associate: Associate, field: str) -> str | None:
@@ -127,7 +144,6 @@ def _detail(session: Session, actor: Actor, associate: Associate) -> AssociateDe
 
 
 def get_associate(db: Database, actor: Actor, employee_no: str) -> AssociateDetail:
-    require(actor, Action.ASSOCIATE_VIEW)
     employee_no = validation.employee_no(employee_no)
     with db.transaction() as session:
         associate = session.scalars(
@@ -135,9 +151,21 @@ def get_associate(db: Database, actor: Actor, employee_no: str) -> AssociateDeta
         ).one_or_none()
         if associate is None:
             raise NotFound(f"there is no associate with employee number {employee_no}")
-        if associate.team_id not in actor_team_ids(session, actor):
-            raise PermissionDenied(f"associate {employee_no} is outside your scope")
-        return _detail(session, actor, associate)
+        associate_id, team_id = associate.id, associate.team_id
+    with audit.denials_recorded(db, actor, "associate.view", "associate", associate_id):
+        require(actor, Action.ASSOCIATE_VIEW)
+        with db.transaction() as session:
+            if team_id not in actor_team_ids(session, actor):
+                raise PermissionDenied(f"associate {employee_no} is outside your scope")
+            detail = _detail(session, actor, session.get_one(Associate, associate_id))
+            audit.append(
+                session,
+                "associate.view",
+                actor=actor,
+                entity_type="associate",
+                entity_id=associate_id,
+            )
+            return detail
 
 
 def list_roster(db: Database, actor: Actor, team_name: str | None = None) -> Roster:
@@ -146,14 +174,16 @@ def list_roster(db: Database, actor: Actor, team_name: str | None = None) -> Ros
     The hot path of the app's first screen: one query of light tuples, one unwrap and three
     field decryptions per associate, with the AAD built inline (see bench/open_roster.py).
     """
-    require(actor, Action.ASSOCIATE_LIST)
+    with audit.denials_recorded(db, actor, "roster.view", "team"):
+        require(actor, Action.ASSOCIATE_LIST)
+        with db.transaction() as session:
+            team_ids = actor_team_ids(session, actor)
+            if team_name is not None:
+                team = team_by_name(session, team_name)
+                if team.id not in team_ids:
+                    raise PermissionDenied(f"team {team.name} is outside your scope")
+                team_ids = {team.id}
     with db.transaction() as session:
-        team_ids = actor_team_ids(session, actor)
-        if team_name is not None:
-            team = team_by_name(session, team_name)
-            if team.id not in team_ids:
-                raise PermissionDenied(f"team {team.name} is outside your scope")
-            team_ids = {team.id}
         scope_teams = dict(
             session.execute(
                 select(ScopeKey.id, Team.name)
@@ -214,4 +244,12 @@ def list_roster(db: Database, actor: Actor, team_name: str | None = None) -> Ros
                     hire_date=hired,
                 )
             )
+        audit.append(
+            session,
+            "roster.view",
+            actor=actor,
+            entity_type="team",
+            entity_id=None if len(team_ids) != 1 else next(iter(team_ids)),
+            details={"associates": len(out)},
+        )
         return Roster(tuple(out), pending)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from crmsup.records import validation
+from crmsup.records import audit, validation
 from crmsup.records.accounts import kdf_params_of, reseal
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
@@ -28,8 +28,25 @@ from crmsup.security.user_keys import UserKeys
 _WRONG = "wrong user name or password"
 
 
+def _refused(db: Database, user: User | None, outcome: str, reason: str) -> None:
+    """Record a refused login (unsigned: nobody's keys are open)."""
+    with db.transaction() as session:
+        audit.append(
+            session,
+            "login",
+            actor_id=None if user is None else user.id,
+            actor_name=None if user is None else user.username,
+            entity_type="user",
+            entity_id=None if user is None else user.id,
+            outcome=outcome,
+            details={"reason": reason},
+        )
+
+
 def _record_failure(db: Database, user: User, now: datetime) -> datetime | None:
-    """Count one failed attempt; return the lock-out end when this attempt locked the account."""
+    """Count one failed attempt; return the lock-out end when this attempt locked the account.
+
+    The count and its audit entry commit together."""
     with db.transaction() as session:
         session.execute(
             update(User)
@@ -38,12 +55,22 @@ def _record_failure(db: Database, user: User, now: datetime) -> datetime | None:
             .execution_options(synchronize_session=False)
         )
         fresh = session.get_one(User, user.id, populate_existing=True, with_for_update=True)
-        if fresh.failed_logins < MAX_FAILED_LOGINS:
-            return None
-        fresh.lockouts += 1
-        fresh.failed_logins = 0
-        fresh.locked_until = now + lockout_duration(fresh.lockouts)
-        return fresh.locked_until
+        locks = fresh.failed_logins >= MAX_FAILED_LOGINS
+        if locks:
+            fresh.lockouts += 1
+            fresh.failed_logins = 0
+            fresh.locked_until = now + lockout_duration(fresh.lockouts)
+        audit.append(
+            session,
+            "login",
+            actor_id=user.id,
+            actor_name=user.username,
+            entity_type="user",
+            entity_id=user.id,
+            outcome="locked" if locks else "failed",
+            details={"reason": "wrong password"},
+        )
+        return fresh.locked_until if locks else None
 
 
 def login(
@@ -63,10 +90,13 @@ def login(
     if user is None:
         # Spend the same effort as a real attempt, so timing does not reveal who exists.
         derive_key(password, new_salt(), kdf_defaults)
+        _refused(db, None, "failed", "unknown account")
         raise AuthenticationFailed(_WRONG)
     if user.disabled:
+        _refused(db, user, "failed", "account disabled")
         raise AuthenticationFailed("this account is disabled; ask IT to re-enable it")
     if user.locked_until is not None and user.locked_until > now:
+        _refused(db, user, "locked", "account locked")
         raise LockedOut(user.locked_until)
     try:
         keys = UserKeys.open_with_password(
@@ -77,14 +107,23 @@ def login(
         if until is not None:
             raise LockedOut(until) from None
         raise AuthenticationFailed(_WRONG) from None
+    actor = Actor(user.id, user.username, user.role, user.site_id, keys)
     with db.transaction() as session:
         fresh = session.get_one(User, user.id)
         fresh.failed_logins = 0
         fresh.lockouts = 0
         fresh.locked_until = None
+        audit.append(session, "login", actor=actor, entity_type="user", entity_id=user.id)
         if needs_upgrade(kdf_params_of(fresh), kdf_defaults):
             reseal(fresh, keys, password, kdf_defaults)
-    actor = Actor(user.id, user.username, user.role, user.site_id, keys)
+            audit.append(
+                session,
+                "password.rehash",
+                actor=actor,
+                entity_type="user",
+                entity_id=user.id,
+                details={"fields": ["kdf_memory_kib", "kdf_iterations", "kdf_lanes"]},
+            )
     if actor.role in (Role.HR, Role.SITE_MANAGER):
         deliver_pending_keys(db, actor)
     return actor
@@ -109,5 +148,40 @@ def change_password(
                 user.sealed_private, current, user.kdf_salt, kdf_params_of(user), str(user.id)
             )
         except WrongPassword:
-            raise AuthenticationFailed("the current password is wrong") from None
-        reseal(user, keys, new, kdf_defaults)
+            keys = None
+        if keys is not None:
+            reseal(user, keys, new, kdf_defaults)
+        audit.append(
+            session,
+            "password.change",
+            actor=actor,
+            entity_type="user",
+            entity_id=user.id,
+            outcome="ok" if keys else "failed",
+            details=None if keys else {"reason": "wrong current password"},
+        )
+    if keys is None:
+        raise AuthenticationFailed("the current password is wrong")
+
+
+def reauthenticate(db: Database, actor: Actor, password: str, purpose: str) -> None:
+    """Ask for the password again before a grave step (export of a site, grants and role
+    changes, recovery, restore, erasure). A wrong password is recorded and refused."""
+    with db.transaction() as session:
+        user = session.get_one(User, actor.user_id)
+    try:
+        UserKeys.open_with_password(
+            user.sealed_private, password, user.kdf_salt, kdf_params_of(user), str(user.id)
+        )
+    except WrongPassword:
+        with db.transaction() as session:
+            audit.append(
+                session,
+                "reauth",
+                actor=actor,
+                entity_type="user",
+                entity_id=user.id,
+                outcome="failed",
+                details={"purpose": purpose},
+            )
+        raise AuthenticationFailed(f"the password is needed again to {purpose}") from None

@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -121,7 +121,21 @@ def migrate(engine: Engine) -> str | None:
         backup = str(backup_sqlite(engine, f"pre-{head}"))
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+    _audit_migration(engine, current, head)
     return backup
+
+
+def _audit_migration(engine: Engine, before: str | None, after: str) -> None:
+    """Record a migration of a database that already holds an organisation (unsigned:
+    it happens before anyone logs in)."""
+    from crmsup.records import audit  # audit needs Database, defined above
+    from crmsup.records.models import Organisation
+
+    database = Database(engine)
+    with database.transaction() as session:
+        if session.scalar(select(Organisation.id).limit(1)) is None:
+            return
+        audit.append(session, "migration", details={"from": before, "to": after})
 
 
 def open_database(url: str, *, upgrade: bool = True) -> Database:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crmsup.records import validation
+from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied, ValidationFailed
@@ -51,16 +51,27 @@ def deliver_pending_keys(db: Database, actor: Actor) -> int:
             for user in entitled_users(session, team):
                 if seal_to_user(session, actor, scope_key, user):
                     delivered += 1
+                    audit.append(
+                        session,
+                        "grant",
+                        actor=actor,
+                        entity_type="user",
+                        entity_id=user.id,
+                        details={"team": str(team.id), "automatic": True},
+                    )
     return delivered
 
 
 def grant(db: Database, actor: Actor, username: str, team_name: str) -> bool:
     """Give `username` the team and hand them its key; False if they already had both."""
-    require(actor, Action.GRANT)
+    with audit.denials_recorded(db, actor, "grant", "user"):
+        require(actor, Action.GRANT)
+        with db.transaction() as session:
+            team = team_by_name(session, team_name)
+            if team.id not in actor_team_ids(session, actor):
+                raise PermissionDenied(f"team {team.name} is outside your scope")
     with db.transaction() as session:
         team = team_by_name(session, team_name)
-        if team.id not in actor_team_ids(session, actor):
-            raise PermissionDenied(f"team {team.name} is outside your scope")
         user = user_by_name(session, validation.username(username))
         if user.disabled:
             raise ValidationFailed(f"{user.username}'s account is disabled")
@@ -73,6 +84,15 @@ def grant(db: Database, actor: Actor, username: str, team_name: str) -> bool:
             session.add(TeamGrant(team_id=team.id, user_id=user.id, granted_by=actor.user_id))
             changed = True
         changed |= seal_to_user(session, actor, team_scope_key(session, team.id), user)
+        if changed:
+            audit.append(
+                session,
+                "grant",
+                actor=actor,
+                entity_type="user",
+                entity_id=user.id,
+                details={"team": str(team.id), "automatic": False},
+            )
         return changed
 
 
@@ -82,11 +102,14 @@ def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:
     Deletes their grant, supervision and sealed key. What they read before cannot be unread;
     re-keying a team after a revocation belongs with erasure and retention.
     """
-    scope = require(actor, Action.REVOKE)
+    with audit.denials_recorded(db, actor, "revoke", "user"):
+        scope = require(actor, Action.REVOKE)
+        with db.transaction() as session:
+            team = team_by_name(session, team_name)
+            if scope is not Scope.ORG and team.id not in actor_team_ids(session, actor):
+                raise PermissionDenied(f"team {team.name} is outside your scope")
     with db.transaction() as session:
         team = team_by_name(session, team_name)
-        if scope is not Scope.ORG and team.id not in actor_team_ids(session, actor):
-            raise PermissionDenied(f"team {team.name} is outside your scope")
         user = user_by_name(session, validation.username(username))
         if user.role is Role.HR or (
             user.role is Role.SITE_MANAGER and user.site_id == team.site_id
@@ -101,4 +124,12 @@ def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:
             delete(SealedKey).where(
                 SealedKey.scope_key_id == scope_key.id, SealedKey.recipient_user_id == user.id
             )
+        )
+        audit.append(
+            session,
+            "revoke",
+            actor=actor,
+            entity_type="user",
+            entity_id=user.id,
+            details={"team": str(team.id)},
         )

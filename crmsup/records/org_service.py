@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -9,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crmsup.records import validation
-from crmsup.records.accounts import new_user
+from crmsup.records import audit, validation
+from crmsup.records.accounts import creation_details, new_user
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.dto import TeamRow
@@ -18,6 +19,7 @@ from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import create_team_key
 from crmsup.records.models import Organisation, Site, Team, TeamSupervisor, User
 from crmsup.records.scope import actor_team_ids, entitled_users, require
+from crmsup.security.audit_chain import USER_CREATE
 from crmsup.security.permissions import Action, Role, Scope
 from crmsup.security.recovery import new_recovery_key, recovery_sheet
 from crmsup.security.wrapping import raw_public
@@ -61,9 +63,25 @@ def initialise(
         )
         first_site = Site(name=site)
         session.add(first_site)
+        admin_user, admin_keys = new_user(admin, Role.ADMIN, password, None)
+        hr_user, _ = new_user(hr, Role.HR, password, None)
+        session.add_all([admin_user, hr_user])
         session.flush()
-        session.add(new_user(admin, Role.ADMIN, password, None))
-        session.add(new_user(hr, Role.HR, password, None))
+        # The admin's own creation certifies its key; everything else of init is signed by it.
+        first_admin = Actor(admin_user.id, admin, Role.ADMIN, None, admin_keys)
+        for user in (admin_user, hr_user):
+            audit.append(
+                session,
+                USER_CREATE,
+                actor=first_admin,
+                entity_type="user",
+                entity_id=user.id,
+                details=creation_details(user),
+            )
+        audit.append(
+            session, "org.init", actor=first_admin, entity_type="site", entity_id=first_site.id
+        )
+        first_admin.lock()
     return InitResult(organisation, recovery_sheet(recovery, organisation))
 
 
@@ -89,11 +107,15 @@ def user_by_name(session: Session, username: str) -> User:
 
 
 def add_site(db: Database, actor: Actor, name: str) -> str:
-    require(actor, Action.SITE_ADD)
+    with audit.denials_recorded(db, actor, "site.create", "site"):
+        require(actor, Action.SITE_ADD)
     name = validation.name(name, "site name")
     try:
         with db.transaction() as session:
-            session.add(Site(name=name))
+            site = Site(id=uuid.uuid4(), name=name)
+            session.add(site)
+            session.flush()
+            audit.append(session, "site.create", actor=actor, entity_type="site", entity_id=site.id)
     except IntegrityError:
         raise ValidationFailed(f"a site named {name!r} already exists") from None
     return name
@@ -103,13 +125,17 @@ def add_team(
     db: Database, actor: Actor, name: str, site_name: str, supervisors: tuple[str, ...] = ()
 ) -> TeamRow:
     """Create a team and its key, sealed at once to everyone entitled and the recovery key."""
-    scope = require(actor, Action.TEAM_ADD)
+    with audit.denials_recorded(db, actor, "team.create", "team"):
+        scope = require(actor, Action.TEAM_ADD)
+        if scope is Scope.SITE:
+            with db.transaction() as session:
+                site = site_by_name(session, site_name)
+                if site.id != actor.site_id:
+                    raise PermissionDenied(f"site {site.name} is outside your scope")
     name = validation.name(name, "team name")
     try:
         with db.transaction() as session:
             site = site_by_name(session, site_name)
-            if scope is Scope.SITE and site.id != actor.site_id:
-                raise PermissionDenied(f"site {site.name} is outside your scope")
             if session.scalar(select(Team.id).where(Team.name == name)) is not None:
                 raise ValidationFailed(f"a team named {name!r} already exists")
             team = Team(name=name, site_id=site.id)
@@ -124,7 +150,20 @@ def add_team(
             for person in people:
                 session.add(TeamSupervisor(team_id=team.id, user_id=person.id))
             session.flush()
-            create_team_key(session, team, entitled_users(session, team), actor.user_id)
+            holders = entitled_users(session, team)
+            create_team_key(session, team, holders, actor.user_id)
+            audit.append(
+                session,
+                "team.create",
+                actor=actor,
+                entity_type="team",
+                entity_id=team.id,
+                details={
+                    "site": str(site.id),
+                    "supervisors": [str(p.id) for p in people],
+                    "key_sealed_to": [*sorted(str(h.id) for h in holders), "recovery"],
+                },
+            )
             return TeamRow(team.id, team.name, site.name, tuple(p.username for p in people))
     except IntegrityError:
         raise ValidationFailed(f"a team named {name!r} already exists") from None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmsup.records import validation
-from crmsup.records.accounts import new_user
+from crmsup.records import audit, validation
+from crmsup.records.accounts import creation_details, new_user
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.dto import UserRow
@@ -15,6 +15,7 @@ from crmsup.records.grant_service import pending_team_names
 from crmsup.records.models import Site, Team, TeamSupervisor, User
 from crmsup.records.org_service import site_by_name, team_by_name, user_by_name
 from crmsup.records.scope import require
+from crmsup.security.audit_chain import USER_CREATE
 from crmsup.security.permissions import Action, Role
 
 
@@ -30,7 +31,8 @@ def add_user(
 ) -> UserRow:
     """Create an account. A supervisor's or site manager's team keys stay pending until a
     holder hands them on (`grant`, or the holder's next login)."""
-    require(actor, Action.USER_ADD)
+    with audit.denials_recorded(db, actor, USER_CREATE, "user"):
+        require(actor, Action.USER_ADD)
     username = validation.username(username)
     validation.password(password)
     if teams and role not in (Role.SUPERVISOR, Role.SITE_MANAGER):
@@ -44,12 +46,21 @@ def add_user(
         home: Site | None = site_by_name(session, site) if site else None
         if home is None and role is Role.SUPERVISOR and team_rows:
             home = session.get_one(Site, team_rows[0].site_id)
-        user = new_user(username, role, password, home)
+        user, _ = new_user(username, role, password, home)
         session.add(user)
         session.flush()
         for team in team_rows:
             session.add(TeamSupervisor(team_id=team.id, user_id=user.id))
         session.flush()
+        details = creation_details(user) | {"teams": [str(t.id) for t in team_rows]}
+        audit.append(
+            session,
+            USER_CREATE,
+            actor=actor,
+            entity_type="user",
+            entity_id=user.id,
+            details=details,
+        )
         return _row(session, user)
 
 
@@ -73,7 +84,8 @@ def _row(session: Session, user: User) -> UserRow:
 
 
 def list_users(db: Database, actor: Actor) -> list[UserRow]:
-    require(actor, Action.USER_LIST)
+    with audit.denials_recorded(db, actor, "user.list", "user"):
+        require(actor, Action.USER_LIST)
     with db.transaction() as session:
         users = session.scalars(select(User).order_by(User.username))
         return [_row(session, user) for user in users]
@@ -85,11 +97,14 @@ def my_account(db: Database, actor: Actor) -> UserRow:
 
 
 def set_disabled(db: Database, actor: Actor, username: str, disabled: bool) -> UserRow:
-    require(actor, Action.USER_DISABLE)
+    action = "user.disable" if disabled else "user.enable"
+    with audit.denials_recorded(db, actor, action, "user"):
+        require(actor, Action.USER_DISABLE)
     with db.transaction() as session:
         user = user_by_name(session, validation.username(username))
         if user.id == actor.user_id and disabled:
             raise ValidationFailed("you cannot disable your own account")
         user.disabled = disabled
         session.flush()
+        audit.append(session, action, actor=actor, entity_type="user", entity_id=user.id)
         return _row(session, user)

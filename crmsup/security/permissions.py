@@ -40,6 +40,13 @@ class Action(StrEnum):
     ASSOCIATE_ADD = "associate.add"
     ASSOCIATE_LIST = "associate.list"
     ASSOCIATE_VIEW = "associate.view"
+    AUDIT_READ = "audit.read"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    RETENTION_SET = "retention.set"
+    RETENTION_REPORT = "retention.report"
+    LEGAL_HOLD = "legal_hold"
+    ERASE = "erase"
 
 
 _R = Role
@@ -73,6 +80,14 @@ MATRIX: MappingProxyType[Action, MappingProxyType[Role, Scope]] = MappingProxyTy
                 _R.SITE_MANAGER: _S.SITE,
                 _R.SUPERVISOR: _S.TEAM,
             },
+            # The trail holds no record content, so IT and auditors may read it.
+            Action.AUDIT_READ: {_R.AUDITOR: _S.ORG, _R.HR: _S.ORG, _R.ADMIN: _S.ORG},
+            Action.BACKUP: {_R.ADMIN: _S.ORG},
+            Action.RESTORE: {_R.ADMIN: _S.ORG},
+            Action.RETENTION_SET: {_R.HR: _S.ORG},
+            Action.RETENTION_REPORT: {_R.HR: _S.ORG},
+            Action.LEGAL_HOLD: {_R.HR: _S.ORG},
+            Action.ERASE: {_R.HR: _S.ORG},
         }.items()
     }
 )

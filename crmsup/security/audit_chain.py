@@ -1,0 +1,214 @@
+"""The audit trail's hash chain and signatures, and their verification.
+
+Each entry's hash is SHA-256 over the previous entry's hash and a canonical encoding of the
+entry; each entry is signed with its actor's Ed25519 key. Entries written before anyone is
+logged in (a failed login, a migration) are chained but unsigned, and only those kinds may be.
+
+A signer's public key is taken from the chain itself: the `user.create` entry that created the
+account records it, so replacing a key in the accounts table does not make forged entries
+verify. The first account (made by `init`) certifies itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+GENESIS = bytes(32)
+USER_CREATE = "user.create"
+#: Actions that may be recorded without a signature: nobody's keys are open when they happen.
+UNSIGNED_ACTIONS = frozenset({"login", "migration", "restore"})
+_HASH_PREFIX = b"crmsup-audit-v1\x00"
+_SIGN_PREFIX = b"crmsup-audit-sig-v1\x00"
+
+Detail = str | int | bool | None | list[str]
+
+
+def canonical_details(details: Mapping[str, Detail] | None) -> str:
+    return json.dumps(
+        dict(details or {}), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFields:
+    """What an entry says; `at` is ISO-8601 UTC with microseconds."""
+
+    sequence: int
+    at: str
+    actor_id: str | None
+    actor_name: str | None
+    workstation: str
+    action: str
+    entity_type: str | None
+    entity_id: str | None
+    outcome: str
+    details: str
+
+    def encoded(self) -> bytes:
+        return json.dumps(
+            [
+                self.sequence,
+                self.at,
+                self.actor_id,
+                self.actor_name,
+                self.workstation,
+                self.action,
+                self.entity_type,
+                self.entity_id,
+                self.outcome,
+                self.details,
+            ],
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode("utf-8")
+
+
+def entry_hash(previous: bytes, entry: EntryFields) -> bytes:
+    return hashlib.sha256(_HASH_PREFIX + previous + entry.encoded()).digest()
+
+
+def sign(key: Ed25519PrivateKey, digest: bytes) -> bytes:
+    return key.sign(_SIGN_PREFIX + digest)
+
+
+def signature_valid(public: bytes, signature: bytes, digest: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, _SIGN_PREFIX + digest)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    fields: EntryFields
+    previous: bytes
+    digest: bytes
+    signature: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A remembered point of the chain: the entry `sequence` had hash `digest`."""
+
+    sequence: int
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    ok: bool
+    checked: int
+    head: Checkpoint | None
+    first_bad: int | None = None
+    reason: str | None = None
+    #: Public signing key of each account, as recorded in the chain (account id → key).
+    signer_keys: Mapping[str, bytes] = field(default_factory=dict)
+
+
+class _Failure(Exception):
+    def __init__(self, sequence: int, reason: str) -> None:
+        super().__init__(reason)
+        self.sequence = sequence
+        self.reason = reason
+
+
+def _registered_key(entry: EntryFields) -> bytes | None:
+    if entry.action != USER_CREATE or entry.outcome != "ok":
+        return None
+    try:
+        value = json.loads(entry.details).get("signing_public")
+        return bytes.fromhex(value) if isinstance(value, str) else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def _check_signature(stored: StoredEntry, keys: dict[str, bytes]) -> None:
+    entry = stored.fields
+    if stored.signature is None:
+        if entry.action not in UNSIGNED_ACTIONS:
+            raise _Failure(entry.sequence, f"entry {entry.sequence} ({entry.action}) is not signed")
+        return
+    if entry.actor_id is None:
+        raise _Failure(entry.sequence, f"entry {entry.sequence} is signed but names no actor")
+    public = keys.get(entry.actor_id)
+    new_key = _registered_key(entry)
+    if public is None and new_key is not None and not keys and entry.entity_id == entry.actor_id:
+        public = new_key  # the first account certifies itself at init
+    if public is None:
+        raise _Failure(
+            entry.sequence,
+            f"entry {entry.sequence} is signed by an account whose key the chain never recorded",
+        )
+    if not signature_valid(public, stored.signature, stored.digest):
+        raise _Failure(entry.sequence, f"entry {entry.sequence} has an invalid signature")
+
+
+def verify_chain(
+    entries: Iterable[StoredEntry],
+    *,
+    checkpoints: Iterable[Checkpoint] = (),
+    current_keys: Mapping[str, bytes] | None = None,
+) -> Verdict:
+    """Walk the chain in sequence order and return the first thing wrong with it, if any.
+
+    `current_keys` (account id → signing key, from the accounts table) are compared with the
+    keys the chain recorded; `checkpoints` must each still be on the chain.
+    """
+    wanted = {c.sequence: c.digest for c in checkpoints}
+    keys: dict[str, bytes] = {}
+    created_at: dict[str, int] = {}
+    previous = GENESIS
+    expected = 1
+    checked = 0
+    head: Checkpoint | None = None
+    try:
+        for stored in entries:
+            entry = stored.fields
+            if entry.sequence != expected:
+                what = "missing" if entry.sequence > expected else "out of order or repeated"
+                raise _Failure(expected, f"entry {expected} is {what}")
+            if stored.previous != previous:
+                raise _Failure(
+                    entry.sequence, f"entry {entry.sequence} does not follow the one before it"
+                )
+            if entry_hash(previous, entry) != stored.digest:
+                raise _Failure(
+                    entry.sequence, f"entry {entry.sequence} was changed after it was written"
+                )
+            _check_signature(stored, keys)
+            new_key = _registered_key(entry)
+            if new_key is not None and entry.entity_id is not None:
+                keys[entry.entity_id] = new_key
+                created_at[entry.entity_id] = entry.sequence
+            if entry.sequence in wanted and wanted[entry.sequence] != stored.digest:
+                raise _Failure(
+                    entry.sequence, f"the chain no longer matches checkpoint {entry.sequence}"
+                )
+            previous = stored.digest
+            head = Checkpoint(entry.sequence, stored.digest)
+            expected += 1
+            checked += 1
+        beyond = [s for s in wanted if s >= expected]
+        if beyond:
+            raise _Failure(
+                expected,
+                f"the chain ends at {expected - 1}, before checkpoint {min(beyond)}: "
+                "entries were removed",
+            )
+        for account, public in (current_keys or {}).items():
+            recorded = keys.get(account)
+            if recorded is not None and recorded != public:
+                seq = created_at[account]
+                raise _Failure(
+                    seq, f"an account's public key differs from the one recorded in entry {seq}"
+                )
+    except _Failure as failure:
+        return Verdict(False, checked, head, failure.sequence, failure.reason, keys)
+    return Verdict(True, checked, head, signer_keys=keys)
