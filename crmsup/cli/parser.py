@@ -97,13 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
         "change the password of --user (current via --password-file or CRMSUP_PASSWORD)",
     )
 
-    for name, handler, text in (
-        ("grant", people.cmd_grant, "hand a team's key to a user"),
-        ("revoke", people.cmd_revoke, "take a team from a user"),
-    ):
-        cmd = _sub(commands, name, handler, text)
-        cmd.add_argument("username", metavar="USER")
-        cmd.add_argument("--team", required=True, metavar="T")
+    grant = _sub(
+        commands,
+        "grant",
+        people.cmd_grant,
+        "vouch for an account and hand it team keys (HR, site manager)",
+    )
+    grant.add_argument("username", metavar="USER")
+    grant.add_argument(
+        "--team", metavar="T", help="this team (default: every team the account's role reaches)"
+    )
+    revoke = _sub(commands, "revoke", people.cmd_revoke, "take a team from a user")
+    revoke.add_argument("username", metavar="USER")
+    revoke.add_argument("--team", required=True, metavar="T")
 
     site = _sub(commands, "site", None, "sites").add_subparsers(
         dest="site_command", required=True, metavar="ACTION"

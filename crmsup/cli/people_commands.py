@@ -35,7 +35,7 @@ def cmd_user_add(ctx: Context) -> int:
     if row.pending_teams:
         print(
             "Access to " + ", ".join(row.pending_teams) + " is pending until HR or the site "
-            "manager grants it (crmsup-admin grant) or next logs in."
+            f"manager confirms the account (crmsup-admin grant {row.username})."
         )
     return 0
 
@@ -75,13 +75,15 @@ def cmd_user_passwd(ctx: Context) -> int:
 
 
 def cmd_grant(ctx: Context) -> int:
-    changed = grant_service.grant(ctx.db, ctx.actor(), ctx.args.username, ctx.args.team)
+    args = ctx.args
+    changed = grant_service.grant(ctx.db, ctx.actor(), args.username, args.team)
+    what = f"the key of {args.team}" if args.team else "the keys of their scope that you hold"
     if ctx.json:
-        output.emit_json({"user": ctx.args.username, "team": ctx.args.team, "changed": changed})
+        output.emit_json({"user": args.username, "team": args.team, "changed": changed})
     elif changed:
-        print(f"{ctx.args.username} now holds the key of {ctx.args.team}.")
+        print(f"{args.username} is confirmed and now holds {what}.")
     else:
-        print(f"{ctx.args.username} already held the key of {ctx.args.team}.")
+        print(f"{args.username} already held {what}.")
     return 0
 
 

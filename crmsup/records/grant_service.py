@@ -16,7 +16,13 @@ from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.keyring import holds_key, seal_to_user, team_scope_key
 from crmsup.records.models import ScopeKey, SealedKey, Team, TeamGrant, TeamSupervisor, User
 from crmsup.records.org_service import team_by_name, user_by_name
-from crmsup.records.scope import actor_team_ids, entitled_users, require, team_ids_in_scope
+from crmsup.records.scope import (
+    actor_team_ids,
+    confirm,
+    entitled_users,
+    require,
+    team_ids_in_scope,
+)
 from crmsup.security.permissions import Action, Role, Scope
 
 
@@ -57,21 +63,23 @@ def deliver_pending_keys(db: Database, actor: Actor) -> int:
                         actor=actor,
                         entity_type="user",
                         entity_id=user.id,
-                        details={"team": str(team.id), "automatic": True},
+                        details={"teams": [str(team.id)], "automatic": True},
                     )
     return delivered
 
 
-def grant(db: Database, actor: Actor, username: str, team_name: str) -> bool:
-    """Give `username` the team and hand them its key; False if they already had both."""
+def grant(db: Database, actor: Actor, username: str, team_name: str | None = None) -> bool:
+    """Vouch for `username` and hand them keys: of `team_name` (granting it if their role
+    does not already reach it), or, without a team, of every team their role reaches that
+    the actor holds. False when nothing changed."""
     with audit.denials_recorded(db, actor, "grant", "user"):
         require(actor, Action.GRANT)
-        with db.transaction() as session:
-            team = team_by_name(session, team_name)
-            if team.id not in actor_team_ids(session, actor):
-                raise PermissionDenied(f"team {team.name} is outside your scope")
+        if team_name is not None:
+            with db.transaction() as session:
+                team = team_by_name(session, team_name)
+                if team.id not in actor_team_ids(session, actor):
+                    raise PermissionDenied(f"team {team.name} is outside your scope")
     with db.transaction() as session:
-        team = team_by_name(session, team_name)
         user = user_by_name(session, validation.username(username))
         if user.disabled:
             raise ValidationFailed(f"{user.username}'s account is disabled")
@@ -79,21 +87,34 @@ def grant(db: Database, actor: Actor, username: str, team_name: str) -> bool:
             raise ValidationFailed(
                 f"a {user.role.value} account never holds team keys: it cannot read records"
             )
-        changed = False
-        if team.id not in team_ids_in_scope(session, user.id, user.role, user.site_id):
-            session.add(TeamGrant(team_id=team.id, user_id=user.id, granted_by=actor.user_id))
-            changed = True
-        changed |= seal_to_user(session, actor, team_scope_key(session, team.id), user)
-        if changed:
+        confirmed = confirm(user, actor)
+        in_scope = team_ids_in_scope(session, user.id, user.role, user.site_id)
+        if team_name is not None:
+            teams = [team_by_name(session, team_name)]
+            if teams[0].id not in in_scope:
+                session.add(
+                    TeamGrant(team_id=teams[0].id, user_id=user.id, granted_by=actor.user_id)
+                )
+        else:
+            mine = actor_team_ids(session, actor)
+            teams = list(session.scalars(select(Team).where(Team.id.in_(in_scope & mine))))
+        handed: list[str] = []
+        for team in teams:
+            scope_key = team_scope_key(session, team.id)
+            if team_name is None and not holds_key(session, actor.user_id, scope_key.id):
+                continue  # another holder will hand this one on
+            if seal_to_user(session, actor, scope_key, user):
+                handed.append(str(team.id))
+        if confirmed or handed:
             audit.append(
                 session,
                 "grant",
                 actor=actor,
                 entity_type="user",
                 entity_id=user.id,
-                details={"team": str(team.id), "automatic": False},
+                details={"teams": sorted(handed), "confirmed": confirmed, "automatic": False},
             )
-        return changed
+        return confirmed or bool(handed)
 
 
 def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:

@@ -86,8 +86,8 @@ def unseal_scope_key(session: Session, actor: Actor, scope_key_id: uuid.UUID) ->
     )
     if sealed is None:
         raise PermissionDenied(
-            "you do not hold this team's key yet: access is pending until HR or the site "
-            "manager grants it (crmsup-admin grant) or next logs in"
+            "you do not hold this team's key: access is pending until HR or the site manager "
+            "confirms your account (crmsup-admin grant)"
         )
     key = wrapping.unseal(
         actor.keys.exchange, sealed, TEAM_KEY_PURPOSE, str(scope_key_id), f"user:{actor.user_id}"

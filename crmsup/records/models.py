@@ -104,6 +104,11 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     lockouts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The key holder (HR or a site manager) who vouched for this account. Keys reach an
+    #: account automatically only once confirmed, so an admin who creates an account (and
+    #: knows its first password) cannot have keys delivered to it.
+    confirmed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -18,9 +18,10 @@ from crmsup.records.dto import TeamRow
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import create_team_key
 from crmsup.records.models import Organisation, Site, Team, TeamSupervisor, User
-from crmsup.records.scope import actor_team_ids, entitled_users, require
+from crmsup.records.scope import actor_team_ids, confirm, entitled_users, require
+from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import USER_CREATE
-from crmsup.security.permissions import Action, Role, Scope
+from crmsup.security.permissions import Action, Role, Scope, scope_of
 from crmsup.security.recovery import new_recovery_key, recovery_sheet
 from crmsup.security.wrapping import raw_public
 
@@ -65,6 +66,7 @@ def initialise(
         session.add(first_site)
         admin_user, admin_keys = new_user(admin, Role.ADMIN, password, None)
         hr_user, _ = new_user(hr, Role.HR, password, None)
+        hr_user.confirmed_at = utcnow()  # the first HR account is the root of trust
         session.add_all([admin_user, hr_user])
         session.flush()
         # The admin's own creation certifies its key; everything else of init is signed by it.
@@ -149,6 +151,8 @@ def add_team(
             session.flush()
             for person in people:
                 session.add(TeamSupervisor(team_id=team.id, user_id=person.id))
+                if scope_of(actor.role, Action.GRANT) is not None:
+                    confirm(person, actor)  # a holder naming a supervisor vouches for them
             session.flush()
             holders = entitled_users(session, team)
             create_team_key(session, team, holders, actor.user_id)

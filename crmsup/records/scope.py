@@ -10,7 +10,17 @@ from sqlalchemy.orm import Session
 from crmsup.records.actor import Actor
 from crmsup.records.errors import PermissionDenied
 from crmsup.records.models import Team, TeamGrant, TeamSupervisor, User
+from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action, Role, Scope, scope_of
+
+
+def confirm(user: User, holder: Actor) -> bool:
+    """Mark `user` as vouched for by a key holder; False when it already was."""
+    if user.confirmed_at is not None:
+        return False
+    user.confirmed_by = holder.user_id
+    user.confirmed_at = utcnow()
+    return True
 
 
 def require(actor: Actor, action: Action) -> Scope:
@@ -50,12 +60,14 @@ def require_team(session: Session, actor: Actor, action: Action, team: Team) -> 
 
 
 def entitled_users(session: Session, team: Team) -> list[User]:
-    """Active users whose role reaches `team`: HR, the site's managers, its supervisors and
-    anyone granted it. Each of them should hold the team's key."""
+    """Active, confirmed users whose role reaches `team`: HR, the site's managers, its
+    supervisors and anyone granted it. Each of them should hold the team's key; accounts no
+    holder has confirmed yet wait (see `User.confirmed_by`)."""
     supervisors = select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == team.id)
     granted = select(TeamGrant.user_id).where(TeamGrant.team_id == team.id)
     query = select(User).where(
         User.disabled.is_(False),
+        User.confirmed_at.is_not(None),
         (User.role == Role.HR)
         | ((User.role == Role.SITE_MANAGER) & (User.site_id == team.site_id))
         | (User.id.in_(supervisors) & User.role.in_([Role.SUPERVISOR, Role.SITE_MANAGER]))

@@ -11,7 +11,15 @@ from crmsup.records.auth_service import login
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.keyring import TEAM_KEY_PURPOSE, data_cipher, unseal_scope_key
-from crmsup.records.models import Associate, RecipientKind, ScopeKey, SealedKey, Team, User
+from crmsup.records.models import (
+    Associate,
+    RecipientKind,
+    ScopeKey,
+    SealedKey,
+    Team,
+    TeamSupervisor,
+    User,
+)
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key, read_recovery_sheet, recovery_sheet
@@ -139,20 +147,43 @@ def test_a_user_added_later_waits_until_a_holder_grants(org: Org) -> None:
     assert get_associate(org.db, sup_c, "E100").last_name == "Bøe"
 
 
-def test_a_holders_login_hands_on_pending_keys(org: Org) -> None:
+def _pending(org: Org, username: str) -> tuple[str, ...]:
+    return {r.username: r for r in user_service.list_users(org.db, org.admin)}[
+        username
+    ].pending_teams
+
+
+def test_an_account_made_by_it_gets_no_key_until_a_holder_vouches_for_it(org: Org) -> None:
+    """IT knows the first password of every account it makes: were keys delivered to such
+    accounts automatically, IT could give itself access by making one."""
+    user_service.add_user(org.db, org.admin, "hr-2", Role.HR, SUPERVISOR_PASSWORD)
     user_service.add_user(
-        org.db,
-        org.admin,
-        "sup-c",
-        Role.SUPERVISOR,
-        SUPERVISOR_PASSWORD,
-        teams=("Team B",),
+        org.db, org.admin, "sup-c", Role.SUPERVISOR, SUPERVISOR_PASSWORD, teams=("Team B",)
     )
-    rows = {r.username: r for r in user_service.list_users(org.db, org.admin)}
-    assert rows["sup-c"].pending_teams == ("Team B",)
+    org_service.add_team(org.db, org.admin, "Team C", "Lyon", ("sup-c",))
+    login(org.db, "hr", PASSWORD)  # a holder's login hands on nothing to unconfirmed accounts
+    assert _pending(org, "hr-2") == ("Team A", "Team B", "Team C")
+    assert _pending(org, "sup-c") == ("Team B", "Team C")
+    assert grant_service.grant(org.db, org.hr, "hr-2")
+    assert _pending(org, "hr-2") == ()
+    assert grant_service.grant(org.db, org.hr, "sup-c", "Team B")
+    assert _pending(org, "sup-c") == ("Team C",)
+
+
+def test_a_holders_login_hands_on_keys_owed_to_confirmed_accounts(org: Org) -> None:
+    """A confirmed supervisor put on another team by IT gets its key at the next holder login."""
+    with org.db.transaction() as session:
+        team_b = session.scalars(select(Team).where(Team.name == "Team B")).one()
+        session.add(TeamSupervisor(team_id=team_b.id, user_id=org.sup_a.user_id))
+    assert _pending(org, "sup-a") == ("Team B",)
     login(org.db, "hr", PASSWORD)
-    rows = {r.username: r for r in user_service.list_users(org.db, org.admin)}
-    assert rows["sup-c"].pending_teams == ()
+    assert _pending(org, "sup-a") == ()
+
+
+def test_a_holder_naming_a_supervisor_vouches_for_them(org: Org) -> None:
+    user_service.add_user(org.db, org.admin, "sup-c", Role.SUPERVISOR, SUPERVISOR_PASSWORD)
+    org_service.add_team(org.db, org.hr, "Team C", "Lyon", ("sup-c",))
+    assert _pending(org, "sup-c") == ()
 
 
 def test_revoke_removes_the_key_and_the_scope(org: Org) -> None:
