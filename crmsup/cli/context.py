@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from crmsup.cli import secrets
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
+from crmsup.records.auth_service import login, reauthenticate
 from crmsup.records.database import Database, open_database
 from crmsup.settings import Settings
+
+Handler: TypeAlias = "Callable[[Context], int]"
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_command(
+    parent: Commands, name: str, handler: Handler | None, help_text: str
+) -> argparse.ArgumentParser:
+    """Declare one (sub)command; every command module registers its own this way."""
+    parser = parent.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
 
 
 class UsageError(Exception):
@@ -49,6 +64,10 @@ class Context:
             raise UsageError("this command needs --user NAME (the account that does it)")
         password = self.password()
         return login(self.db, self.args.user, password)
+
+    def reauthenticate(self, actor: Actor, purpose: str) -> None:
+        """Ask for the password again before a grave step (DESIGN.md, HOUSE.md)."""
+        reauthenticate(self.db, actor, self.password(), purpose)
 
     def close(self) -> None:
         if self._db is not None:

@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
+from crmsup.cli import audit_commands, backup_commands, retention_commands
 from crmsup.cli import org_commands as org
 from crmsup.cli import people_commands as people
-from crmsup.cli.context import Context
+from crmsup.cli.context import add_command
 from crmsup.security.permissions import Role
-
-Handler = Callable[[Context], int]
 
 EPILOG = (
     "Passwords never go on the command line: use --password-file FILE, CRMSUP_PASSWORD, or "
     "answer the prompt. Exit codes: 0 ok, 2 usage, 3 validation failed (nothing written), "
     "4 permission denied, 5 authentication failed or locked, 6 integrity failure, 1 other."
 )
-
-
-def _sub(
-    parent: argparse._SubParsersAction[argparse.ArgumentParser],
-    name: str,
-    handler: Handler | None,
-    help_text: str,
-) -> argparse.ArgumentParser:
-    parser = parent.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
-    if handler is not None:
-        parser.set_defaults(handler=handler)
-    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    init = _sub(commands, "init", org.cmd_init, "create the organisation and the first accounts")
+    init = add_command(
+        commands, "init", org.cmd_init, "create the organisation and the first accounts"
+    )
     init.add_argument("--org", required=True, help="organisation name")
     init.add_argument("--site", required=True, help="first site")
     init.add_argument("--admin", required=True, metavar="USER", help="IT administrator account")
@@ -74,30 +62,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="new file for the printable organisation recovery key",
     )
 
-    _sub(commands, "migrate", org.cmd_migrate, "bring the schema up to date")
-    _sub(commands, "info", org.cmd_info, "what this database holds (no personal data)")
+    add_command(commands, "migrate", org.cmd_migrate, "bring the schema up to date")
+    add_command(commands, "info", org.cmd_info, "what this database holds (no personal data)")
 
-    user = _sub(commands, "user", None, "accounts").add_subparsers(
+    user = add_command(commands, "user", None, "accounts").add_subparsers(
         dest="user_command", required=True, metavar="ACTION"
     )
-    add = _sub(user, "add", people.cmd_user_add, "create an account (admin)")
+    add = add_command(user, "add", people.cmd_user_add, "create an account (admin)")
     add.add_argument("username", metavar="USER")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--team", action="append", metavar="T", help="team led (repeatable)")
     add.add_argument("--site", metavar="S", help="home site (required for site managers)")
-    _sub(user, "list", people.cmd_user_list, "list accounts and pending access")
+    add_command(user, "list", people.cmd_user_list, "list accounts and pending access")
     for name, handler in (("disable", people.cmd_user_disable), ("enable", people.cmd_user_enable)):
-        _sub(user, name, handler, f"{name} an account (admin)").add_argument(
+        add_command(user, name, handler, f"{name} an account (admin)").add_argument(
             "username", metavar="USER"
         )
-    _sub(
+    add_command(
         user,
         "passwd",
         people.cmd_user_passwd,
         "change the password of --user (current via --password-file or CRMSUP_PASSWORD)",
     )
 
-    grant = _sub(
+    grant = add_command(
         commands,
         "grant",
         people.cmd_grant,
@@ -107,28 +95,28 @@ def build_parser() -> argparse.ArgumentParser:
     grant.add_argument(
         "--team", metavar="T", help="this team (default: every team the account's role reaches)"
     )
-    revoke = _sub(commands, "revoke", people.cmd_revoke, "take a team from a user")
+    revoke = add_command(commands, "revoke", people.cmd_revoke, "take a team from a user")
     revoke.add_argument("username", metavar="USER")
     revoke.add_argument("--team", required=True, metavar="T")
 
-    site = _sub(commands, "site", None, "sites").add_subparsers(
+    site = add_command(commands, "site", None, "sites").add_subparsers(
         dest="site_command", required=True, metavar="ACTION"
     )
-    _sub(site, "add", org.cmd_site_add, "add a site").add_argument("name", metavar="NAME")
+    add_command(site, "add", org.cmd_site_add, "add a site").add_argument("name", metavar="NAME")
 
-    team = _sub(commands, "team", None, "teams").add_subparsers(
+    team = add_command(commands, "team", None, "teams").add_subparsers(
         dest="team_command", required=True, metavar="ACTION"
     )
-    team_add = _sub(team, "add", org.cmd_team_add, "add a team and make its key")
+    team_add = add_command(team, "add", org.cmd_team_add, "add a team and make its key")
     team_add.add_argument("name", metavar="NAME")
     team_add.add_argument("--site", required=True, metavar="S")
     team_add.add_argument("--supervisor", action="append", metavar="USER")
-    _sub(team, "list", org.cmd_team_list, "list teams")
+    add_command(team, "list", org.cmd_team_list, "list teams")
 
-    associate = _sub(commands, "associate", None, "associates").add_subparsers(
+    associate = add_command(commands, "associate", None, "associates").add_subparsers(
         dest="associate_command", required=True, metavar="ACTION"
     )
-    a_add = _sub(associate, "add", people.cmd_associate_add, "add an associate to a team")
+    a_add = add_command(associate, "add", people.cmd_associate_add, "add an associate to a team")
     a_add.add_argument("--employee-no", required=True, metavar="N")
     a_add.add_argument("--first", required=True, metavar="F")
     a_add.add_argument("--last", required=True, metavar="L")
@@ -139,9 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     a_add.add_argument("--title")
     a_add.add_argument("--hired", metavar="YYYY-MM-DD")
     a_add.add_argument("--born", metavar="YYYY-MM-DD")
-    a_list = _sub(associate, "list", people.cmd_associate_list, "the roster you may see")
+    a_list = add_command(associate, "list", people.cmd_associate_list, "the roster you may see")
     a_list.add_argument("--team", metavar="T")
-    _sub(associate, "show", people.cmd_associate_show, "one associate's file").add_argument(
+    add_command(associate, "show", people.cmd_associate_show, "one associate's file").add_argument(
         "employee_no", metavar="N"
     )
+    for module in (audit_commands, backup_commands, retention_commands):
+        module.register(commands)
     return parser

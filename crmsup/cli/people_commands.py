@@ -76,7 +76,9 @@ def cmd_user_passwd(ctx: Context) -> int:
 
 def cmd_grant(ctx: Context) -> int:
     args = ctx.args
-    changed = grant_service.grant(ctx.db, ctx.actor(), args.username, args.team)
+    actor = ctx.actor()
+    ctx.reauthenticate(actor, "hand on keys")
+    changed = grant_service.grant(ctx.db, actor, args.username, args.team)
     what = f"the key of {args.team}" if args.team else "the keys of their scope that you hold"
     if ctx.json:
         output.emit_json({"user": args.username, "team": args.team, "changed": changed})

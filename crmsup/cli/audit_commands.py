@@ -1,0 +1,9 @@
+"""`audit verify|list|export|checkpoint`: reading the trail (auditor, HR, admin)."""
+
+from __future__ import annotations
+
+from crmsup.cli.context import Commands
+
+
+def register(commands: Commands) -> None:
+    """Declare this module's commands on the `crmsup-admin` parser."""

@@ -1,0 +1,9 @@
+"""`backup` and `restore`: encrypted, verified copies of the whole database."""
+
+from __future__ import annotations
+
+from crmsup.cli.context import Commands
+
+
+def register(commands: Commands) -> None:
+    """Declare this module's commands on the `crmsup-admin` parser."""
