@@ -52,11 +52,14 @@ def db(db_url: str) -> Iterator[Database]:
 @dataclass(frozen=True)
 class _Template:
     location: str  # an SQLite file path, or a PostgreSQL database name
-    actors: tuple[Actor, Actor, Actor, Actor]
+    actors: tuple[Actor, ...]
+    recovery_sheet: str
 
     def org(self, db: Database) -> Org:
-        fresh = [Actor(a.user_id, a.username, a.role, a.site_id, a.keys) for a in self.actors]
-        return Org(db, *fresh)
+        admin, hr, sup_a, sup_b, manager, auditor = (
+            Actor(a.user_id, a.username, a.role, a.site_id, a.keys) for a in self.actors
+        )
+        return Org(db, admin, hr, sup_a, sup_b, manager, auditor, self.recovery_sheet)
 
 
 class _Templates:
@@ -70,7 +73,8 @@ class _Templates:
             org = build_org(db)
         finally:
             db.dispose()
-        return _Template(location, (org.admin, org.hr, org.sup_a, org.sup_b))
+        actors = (org.admin, org.hr, org.sup_a, org.sup_b, org.manager, org.auditor)
+        return _Template(location, actors, org.recovery_sheet)
 
     def sqlite(self) -> _Template:
         if "sqlite" not in self.built:
@@ -92,8 +96,9 @@ def org_templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
 
 @pytest.fixture(params=BACKENDS)
 def org(request: pytest.FixtureRequest, tmp_path: Path, org_templates: _Templates) -> Iterator[Org]:
-    """Organisation Acme, site Lyon, admin `root`, `hr`, and teams A and B with a supervisor
-    each (`sup-a`, `sup-b`), everyone logged in; a private copy for each test."""
+    """Organisation Acme, site Lyon, admin `root`, `hr`, site manager `manager`, `auditor`,
+    and teams A and B with a supervisor each (`sup-a`, `sup-b`), everyone logged in; a
+    private copy for each test."""
     if request.param == "sqlite":
         template = org_templates.sqlite()
         path = tmp_path / "crmsup.db"

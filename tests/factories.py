@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crmsup.records import associate_service, org_service, user_service
+from crmsup.records import associate_service, grant_service, org_service, user_service
 from crmsup.records.actor import Actor
 from crmsup.records.auth_service import login
 from crmsup.records.database import Database
@@ -22,14 +22,21 @@ class Org:
     hr: Actor
     sup_a: Actor
     sup_b: Actor
+    manager: Actor
+    auditor: Actor
+    #: The printable recovery sheet `init` produced (tests may use the recovery key).
+    recovery_sheet: str
 
 
 def build_org(db: Database) -> Org:
-    org_service.initialise(
+    made = org_service.initialise(
         db, organisation="Acme", site="Lyon", admin="root", hr="hr", password=PASSWORD
     )
     admin = login(db, "root", PASSWORD)
     hr = login(db, "hr", PASSWORD)
+    user_service.add_user(db, admin, "manager", Role.SITE_MANAGER, PASSWORD, site="Lyon")
+    user_service.add_user(db, admin, "auditor", Role.AUDITOR, PASSWORD)
+    grant_service.grant(db, hr, "manager")
     for name, team in (("sup-a", "Team A"), ("sup-b", "Team B")):
         user_service.add_user(db, admin, name, Role.SUPERVISOR, SUPERVISOR_PASSWORD)
         org_service.add_team(db, hr, team, "Lyon", (name,))
@@ -39,6 +46,9 @@ def build_org(db: Database) -> Org:
         hr=hr,
         sup_a=login(db, "sup-a", SUPERVISOR_PASSWORD),
         sup_b=login(db, "sup-b", SUPERVISOR_PASSWORD),
+        manager=login(db, "manager", PASSWORD),
+        auditor=login(db, "auditor", PASSWORD),
+        recovery_sheet=made.recovery_sheet,
     )
 
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from crmsup.cli import secrets
+from crmsup.cli import output, secrets
 from crmsup.records.actor import Actor
 from crmsup.records.auth_service import login, reauthenticate
+from crmsup.records.checkpoints import CheckpointStore, check_and_remember
 from crmsup.records.database import Database, open_database
 from crmsup.settings import Settings
 
@@ -63,7 +64,12 @@ class Context:
         if not self.args.user:
             raise UsageError("this command needs --user NAME (the account that does it)")
         password = self.password()
-        return login(self.db, self.args.user, password)
+        actor = login(self.db, self.args.user, password)
+        # The cheap per-login look at the trail (see `crmsup.records.checkpoints`).
+        warning = check_and_remember(self.db, CheckpointStore(), actor)
+        if warning is not None:
+            output.note(f"crmsup-admin: warning: {warning}")
+        return actor
 
     def reauthenticate(self, actor: Actor, purpose: str) -> None:
         """Ask for the password again before a grave step (DESIGN.md, HOUSE.md)."""

@@ -12,7 +12,13 @@ from crmsup.records.database import migrate
 from crmsup.records.engine import create_engine_for
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.info_service import database_info
-from crmsup.security.recovery import new_recovery_key, recovery_sheet
+from crmsup.records.recovery_service import recover
+from crmsup.security.recovery import (
+    MalformedRecoverySheet,
+    new_recovery_key,
+    read_recovery_sheet,
+    recovery_sheet,
+)
 
 
 def _write_new_private_file(path: Path, text: str) -> Path:
@@ -126,4 +132,22 @@ def cmd_team_list(ctx: Context) -> int:
             ["team", "site", "supervisors"],
             [(r.name, r.site, ", ".join(r.supervisors)) for r in rows],
         )
+    return 0
+
+
+def cmd_recover(ctx: Context) -> int:
+    args = ctx.args
+    try:
+        sheet = read_recovery_sheet(Path(args.recovery_key_file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValidationFailed(f"cannot read {args.recovery_key_file}: {exc.strerror}") from None
+    except MalformedRecoverySheet as exc:
+        raise ValidationFailed(str(exc)) from None
+    actor = ctx.actor()
+    ctx.reauthenticate(actor, "use the recovery key")
+    teams = recover(ctx.db, actor, sheet, args.username)
+    if ctx.json:
+        output.emit_json({"user": args.username, "teams": teams})
+    else:
+        print(f"{args.username} now holds the keys of: {', '.join(teams) or 'nothing new'}.")
     return 0

@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="new file for the printable organisation recovery key",
     )
 
+    recover_cmd = add_command(
+        commands,
+        "recover",
+        org.cmd_recover,
+        "re-seal team keys to an account with the organisation recovery sheet (HR)",
+    )
+    recover_cmd.add_argument("username", metavar="USER", help="the account to receive them")
+    recover_cmd.add_argument("--recovery-key-file", required=True, type=Path, metavar="FILE")
+
     add_command(commands, "migrate", org.cmd_migrate, "bring the schema up to date")
     add_command(commands, "info", org.cmd_info, "what this database holds (no personal data)")
 
@@ -73,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--team", action="append", metavar="T", help="team led (repeatable)")
     add.add_argument("--site", metavar="S", help="home site (required for site managers)")
+    role = add_command(user, "role", people.cmd_user_role, "change an account's role (admin)")
+    role.add_argument("username", metavar="USER")
+    role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    role.add_argument("--site", metavar="S", help="home site (required for site managers)")
     add_command(user, "list", people.cmd_user_list, "list accounts and pending access")
     for name, handler in (("disable", people.cmd_user_disable), ("enable", people.cmd_user_enable)):
         add_command(user, name, handler, f"{name} an account (admin)").add_argument(

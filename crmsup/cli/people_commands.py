@@ -63,6 +63,21 @@ def cmd_user_enable(ctx: Context) -> int:
     return cmd_user_disable(ctx, disabled=False)
 
 
+def cmd_user_role(ctx: Context) -> int:
+    args = ctx.args
+    actor = ctx.actor()
+    ctx.reauthenticate(actor, "change a role")
+    row = user_service.change_role(ctx.db, actor, args.username, Role(args.role), site=args.site)
+    if ctx.json:
+        output.emit_json(row)
+    else:
+        print(
+            f"{row.username} is now {row.role.value}. Their keys were dropped: HR or the site "
+            f"manager hands on those of the new role with crmsup-admin grant {row.username}."
+        )
+    return 0
+
+
 def cmd_user_passwd(ctx: Context) -> int:
     current = ctx.password()
     actor = auth_service.login(ctx.db, ctx.args.user or "", current)

@@ -15,7 +15,7 @@ from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.dto import AssociateDetail, NewAssociate, Roster, RosterRow
-from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
+from crmsup.records.errors import IntegrityFailure, NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import (
     DATA_KEY_PURPOSE,
     data_cipher,
@@ -116,18 +116,31 @@ def _open(cipher: FieldCipher, associate: Associate, field: str) -> str | None:
     return None if blob is None else cipher.decrypt(TABLE, column, str(associate.id), blob)
 
 
+def _required(blob: bytes | None) -> bytes:
+    """A name every associate has until erased: missing means tampering (fail closed)."""
+    if blob is None:
+        raise IntegrityFailure("an encrypted value is missing")
+    return blob
+
+
 def _detail(session: Session, actor: Actor, associate: Associate) -> AssociateDetail:
+    if associate.erased_at is not None:
+        raise NotFound(
+            f"associate {associate.employee_no} was erased on {associate.erased_at:%Y-%m-%d}; "
+            "only a tombstone remains (employee number, team, status, dates)"
+        )
     cipher = data_cipher(session, actor, associate.id)
     team = session.get_one(Team, associate.team_id)
     site = session.get_one(Site, team.site_id)
-    first = _open(cipher, associate, "first_name")
-    last = _open(cipher, associate, "last_name")
+    row_id = str(associate.id)
+    first = cipher.decrypt(TABLE, "first_name_enc", row_id, _required(associate.first_name_enc))
+    last = cipher.decrypt(TABLE, "last_name_enc", row_id, _required(associate.last_name_enc))
     born = _open(cipher, associate, "date_of_birth")
     return AssociateDetail(
         id=associate.id,
         employee_no=associate.employee_no,
-        first_name=first or "",
-        last_name=last or "",
+        first_name=first,
+        last_name=last,
         preferred_name=_open(cipher, associate, "preferred_name"),
         email=_open(cipher, associate, "email"),
         phone=_open(cipher, associate, "phone"),
@@ -170,6 +183,7 @@ def get_associate(db: Database, actor: Actor, employee_no: str) -> AssociateDeta
 
 def list_roster(db: Database, actor: Actor, team_name: str | None = None) -> Roster:
     """Every associate the actor may see, decrypted for the roster, sorted by employee number.
+    Erased associates (tombstones: no data key, no ciphertext) are left out.
 
     The hot path of the app's first screen: one query of light tuples, one unwrap and three
     field decryptions per associate, with the AAD built inline (see bench/open_roster.py).
@@ -217,7 +231,7 @@ def list_roster(db: Database, actor: Actor, team_name: str | None = None) -> Ros
                 AssociateKey.wrapped,
             )
             .join(AssociateKey, AssociateKey.associate_id == Associate.id)
-            .where(AssociateKey.scope_key_id.in_(list(teams)))
+            .where(AssociateKey.scope_key_id.in_(list(teams)), Associate.erased_at.is_(None))
             .order_by(Associate.employee_no)
         )
         out: list[RosterRow] = []
@@ -233,8 +247,8 @@ def list_roster(db: Database, actor: Actor, team_name: str | None = None) -> Ros
                 RosterRow(
                     id=aid,
                     employee_no=number,
-                    first_name=cipher.decrypt(TABLE, "first_name_enc", row_id, first),
-                    last_name=cipher.decrypt(TABLE, "last_name_enc", row_id, last),
+                    first_name=cipher.decrypt(TABLE, "first_name_enc", row_id, _required(first)),
+                    last_name=cipher.decrypt(TABLE, "last_name_enc", row_id, _required(last)),
                     preferred_name=None
                     if preferred is None
                     else cipher.decrypt(TABLE, "preferred_name_enc", row_id, preferred),

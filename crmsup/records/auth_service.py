@@ -18,11 +18,12 @@ from crmsup.records.database import Database
 from crmsup.records.errors import AuthenticationFailed, LockedOut, ValidationFailed
 from crmsup.records.grant_service import deliver_pending_keys
 from crmsup.records.models import User
+from crmsup.records.scope import require
 from crmsup.records.types import utcnow
 from crmsup.security.errors import WrongPassword
 from crmsup.security.kdf import DEFAULT_PARAMS, KdfParams, derive_key, needs_upgrade, new_salt
 from crmsup.security.lockout import MAX_FAILED_LOGINS, lockout_duration
-from crmsup.security.permissions import Role
+from crmsup.security.permissions import Action, Role
 from crmsup.security.user_keys import UserKeys
 
 _WRONG = "wrong user name or password"
@@ -138,6 +139,8 @@ def change_password(
     kdf_defaults: KdfParams = DEFAULT_PARAMS,
 ) -> None:
     """Re-seal the actor's own private keys under a new password; nothing else changes."""
+    with audit.denials_recorded(db, actor, "password.change", "user", actor.user_id):
+        require(actor, Action.USER_PASSWORD)
     validation.password(new)
     if current == new:
         raise ValidationFailed("the new password must differ from the current one")

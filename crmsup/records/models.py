@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     Enum,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -184,13 +186,20 @@ class Associate(Base):
     job_title: Mapped[str | None] = mapped_column(String(200))
     hire_date: Mapped[date | None] = mapped_column(Date)
     termination_date: Mapped[date | None] = mapped_column(Date)
-    first_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    last_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Nullable only so that an erased associate (a tombstone) keeps no ciphertext at all;
+    #: the services require both names of every associate that is not erased.
+    first_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    last_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     preferred_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     email_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     date_of_birth_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Set by HR while the file may be needed in a dispute: erasure is refused meanwhile.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: When the associate was erased: their data key is gone and every `_enc` column is NULL;
+    #: the row stays as a tombstone (employee number, team, dates, status).
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -210,6 +219,26 @@ class AssociateKey(Base):
     key_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     scope_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scope_keys.id"), index=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RetentionPolicy(Base):
+    """How long records of one kind are kept, as HR set it; a kind without a row keeps the
+    default of `crmsup.records.retention_service.DEFAULT_MONTHS`.
+
+    `record_kind` is a plain string (validated by the service), so a later issue adds a kind
+    without migrating a CHECK constraint.
+    """
+
+    __tablename__ = "retention_policies"
+    __table_args__ = (CheckConstraint("months > 0", name="months_positive"),)
+
+    record_kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    months: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class AuditEntry(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crmsup.records import audit, validation
@@ -12,7 +12,7 @@ from crmsup.records.database import Database
 from crmsup.records.dto import UserRow
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.grant_service import pending_team_names
-from crmsup.records.models import Site, Team, TeamSupervisor, User
+from crmsup.records.models import SealedKey, Site, Team, TeamGrant, TeamSupervisor, User
 from crmsup.records.org_service import site_by_name, team_by_name, user_by_name
 from crmsup.records.scope import require
 from crmsup.security.audit_chain import USER_CREATE
@@ -94,6 +94,40 @@ def list_users(db: Database, actor: Actor) -> list[UserRow]:
 def my_account(db: Database, actor: Actor) -> UserRow:
     with db.transaction() as session:
         return _row(session, session.get_one(User, actor.user_id))
+
+
+def change_role(
+    db: Database, actor: Actor, username: str, role: Role, *, site: str | None = None
+) -> UserRow:
+    """Give an account another role. Its team keys, grants and supervision are dropped and it
+    is unconfirmed again: its new scope's keys come from a holder, never from the admin."""
+    with audit.denials_recorded(db, actor, "user.role", "user"):
+        require(actor, Action.USER_ROLE)
+    if role is Role.SITE_MANAGER and site is None:
+        raise ValidationFailed("a site manager needs --site")
+    with db.transaction() as session:
+        user = user_by_name(session, validation.username(username))
+        if user.id == actor.user_id:
+            raise ValidationFailed("you cannot change your own role")
+        before = user.role
+        if site is not None:
+            user.site_id = site_by_name(session, site).id
+        user.role = role
+        user.confirmed_by = None
+        user.confirmed_at = None
+        for table in (TeamGrant, TeamSupervisor):
+            session.execute(delete(table).where(table.user_id == user.id))
+        session.execute(delete(SealedKey).where(SealedKey.recipient_user_id == user.id))
+        session.flush()
+        audit.append(
+            session,
+            "user.role",
+            actor=actor,
+            entity_type="user",
+            entity_id=user.id,
+            details={"from": before.value, "to": role.value, "fields": ["role", "site_id"]},
+        )
+        return _row(session, user)
 
 
 def set_disabled(db: Database, actor: Actor, username: str, disabled: bool) -> UserRow:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -85,6 +86,22 @@ def signature_valid(public: bytes, signature: bytes, digest: bytes) -> bool:
     return True
 
 
+def first_invalid_signature(checks: Sequence[tuple[bytes, bytes, bytes]]) -> int | None:
+    """Index of the first (public key, signature, digest) that does not verify, or None.
+
+    The same check as `signature_valid`, with each public key parsed once per call."""
+    parsed: dict[bytes, Ed25519PublicKey] = {}
+    for index, (public, signature, digest) in enumerate(checks):
+        key = parsed.get(public)
+        try:
+            if key is None:
+                key = parsed[public] = Ed25519PublicKey.from_public_bytes(public)
+            key.verify(signature, _SIGN_PREFIX + digest)
+        except (InvalidSignature, ValueError):
+            return index
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class StoredEntry:
     fields: EntryFields
@@ -119,6 +136,12 @@ class _Failure(Exception):
         self.reason = reason
 
 
+class _LateFailure(Exception):
+    def __init__(self, check: SignatureCheck) -> None:
+        super().__init__(check.sequence)
+        self.check = check
+
+
 def _registered_key(entry: EntryFields) -> bytes | None:
     if entry.action != USER_CREATE or entry.outcome != "ok":
         return None
@@ -129,12 +152,13 @@ def _registered_key(entry: EntryFields) -> bytes | None:
         return None
 
 
-def _check_signature(stored: StoredEntry, keys: dict[str, bytes]) -> None:
+def _signer_key(stored: StoredEntry, keys: dict[str, bytes]) -> bytes | None:
+    """The key `stored` must verify under (None: an unsigned entry of a kind that may be)."""
     entry = stored.fields
     if stored.signature is None:
         if entry.action not in UNSIGNED_ACTIONS:
             raise _Failure(entry.sequence, f"entry {entry.sequence} ({entry.action}) is not signed")
-        return
+        return None
     if entry.actor_id is None:
         raise _Failure(entry.sequence, f"entry {entry.sequence} is signed but names no actor")
     public = keys.get(entry.actor_id)
@@ -146,8 +170,37 @@ def _check_signature(stored: StoredEntry, keys: dict[str, bytes]) -> None:
             entry.sequence,
             f"entry {entry.sequence} is signed by an account whose key the chain never recorded",
         )
-    if not signature_valid(public, stored.signature, stored.digest):
-        raise _Failure(entry.sequence, f"entry {entry.sequence} has an invalid signature")
+    return public
+
+
+def _bad_signature(sequence: int) -> _Failure:
+    return _Failure(sequence, f"entry {sequence} has an invalid signature")
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureCheck:
+    """One signature left to a `SignatureVerifier`; `previous` is the hash of the entry before."""
+
+    sequence: int
+    public: bytes
+    signature: bytes
+    digest: bytes
+    previous: bytes
+
+
+class SignatureVerifier(Protocol):
+    """Checks signatures apart from the walk (say, on other processors).
+
+    `verify_chain` submits checks in sequence order; `failed` may say early that some check
+    failed; `first_failure` waits for every check submitted and returns the one with the
+    lowest sequence that failed, if any.
+    """
+
+    def submit(self, check: SignatureCheck) -> None: ...
+
+    def failed(self) -> bool: ...
+
+    def first_failure(self) -> SignatureCheck | None: ...
 
 
 def verify_chain(
@@ -155,19 +208,24 @@ def verify_chain(
     *,
     checkpoints: Iterable[Checkpoint] = (),
     current_keys: Mapping[str, bytes] | None = None,
+    verifier: SignatureVerifier | None = None,
 ) -> Verdict:
     """Walk the chain in sequence order and return the first thing wrong with it, if any.
 
     `current_keys` (account id → signing key, from the accounts table) are compared with the
-    keys the chain recorded; `checkpoints` must each still be on the chain.
+    keys the chain recorded; `checkpoints` must each still be on the chain. With a `verifier`
+    the signatures are checked apart from the walk, and the verdict is the same as without:
+    a bad signature found late still wins over anything the walk found after it.
     """
     wanted = {c.sequence: c.digest for c in checkpoints}
     keys: dict[str, bytes] = {}
+    registered: list[tuple[int, str, bytes]] = []
     created_at: dict[str, int] = {}
     previous = GENESIS
     expected = 1
     checked = 0
     head: Checkpoint | None = None
+    walk_failure: _Failure | None = None
     try:
         for stored in entries:
             entry = stored.fields
@@ -182,10 +240,23 @@ def verify_chain(
                 raise _Failure(
                     entry.sequence, f"entry {entry.sequence} was changed after it was written"
                 )
-            _check_signature(stored, keys)
+            public = _signer_key(stored, keys)
+            if public is not None and stored.signature is not None:
+                if verifier is None:
+                    if not signature_valid(public, stored.signature, stored.digest):
+                        raise _bad_signature(entry.sequence)
+                else:
+                    verifier.submit(
+                        SignatureCheck(
+                            entry.sequence, public, stored.signature, stored.digest, previous
+                        )
+                    )
+                    if verifier.failed():
+                        break  # the walk stops; the bad signature is resolved below
             new_key = _registered_key(entry)
             if new_key is not None and entry.entity_id is not None:
                 keys[entry.entity_id] = new_key
+                registered.append((entry.sequence, entry.entity_id, new_key))
                 created_at[entry.entity_id] = entry.sequence
             if entry.sequence in wanted and wanted[entry.sequence] != stored.digest:
                 raise _Failure(
@@ -195,6 +266,15 @@ def verify_chain(
             head = Checkpoint(entry.sequence, stored.digest)
             expected += 1
             checked += 1
+    except _Failure as failure:
+        walk_failure = failure
+    # Any signature check that failed lies at or before where the walk stopped, so it wins.
+    late = None if verifier is None else verifier.first_failure()
+    try:
+        if late is not None:
+            raise _LateFailure(late)
+        if walk_failure is not None:
+            raise walk_failure
         beyond = [s for s in wanted if s >= expected]
         if beyond:
             raise _Failure(
@@ -209,6 +289,13 @@ def verify_chain(
                 raise _Failure(
                     seq, f"an account's public key differs from the one recorded in entry {seq}"
                 )
+    except _LateFailure as failure:
+        # As if the walk had stopped at this entry: what came before it, and nothing after.
+        bad = failure.check
+        earlier = {account: key for seq, account, key in registered if seq < bad.sequence}
+        before = Checkpoint(bad.sequence - 1, bad.previous) if bad.sequence > 1 else None
+        reason = _bad_signature(bad.sequence).reason
+        return Verdict(False, bad.sequence - 1, before, bad.sequence, reason, earlier)
     except _Failure as failure:
         return Verdict(False, checked, head, failure.sequence, failure.reason, keys)
     return Verdict(True, checked, head, signer_keys=keys)

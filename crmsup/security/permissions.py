@@ -34,13 +34,16 @@ class Action(StrEnum):
     USER_ADD = "user.add"
     USER_LIST = "user.list"
     USER_DISABLE = "user.disable"
+    USER_ROLE = "user.role"
     USER_PASSWORD = "user.password"  # noqa: S105 - an action name
     GRANT = "grant.give"
     REVOKE = "grant.revoke"
     ASSOCIATE_ADD = "associate.add"
     ASSOCIATE_LIST = "associate.list"
     ASSOCIATE_VIEW = "associate.view"
+    ASSOCIATE_STATUS = "associate.status"
     AUDIT_READ = "audit.read"
+    RECOVER = "recovery"
     BACKUP = "backup"
     RESTORE = "restore"
     RETENTION_SET = "retention.set"
@@ -61,6 +64,8 @@ MATRIX: MappingProxyType[Action, MappingProxyType[Role, Scope]] = MappingProxyTy
             Action.USER_ADD: {_R.ADMIN: _S.ORG},
             Action.USER_LIST: {_R.ADMIN: _S.ORG, _R.HR: _S.ORG, _R.AUDITOR: _S.ORG},
             Action.USER_DISABLE: {_R.ADMIN: _S.ORG},
+            # A role change drops the account's keys; a holder must vouch for it again.
+            Action.USER_ROLE: {_R.ADMIN: _S.ORG},
             Action.USER_PASSWORD: dict.fromkeys(Role, _S.SELF),
             # Only a holder of a scope key can hand it on: never an admin.
             Action.GRANT: {_R.HR: _S.ORG, _R.SITE_MANAGER: _S.SITE},
@@ -80,9 +85,13 @@ MATRIX: MappingProxyType[Action, MappingProxyType[Role, Scope]] = MappingProxyTy
                 _R.SITE_MANAGER: _S.SITE,
                 _R.SUPERVISOR: _S.TEAM,
             },
+            # Active, on leave or terminated: plain fields, so no key is needed to change them.
+            Action.ASSOCIATE_STATUS: {_R.HR: _S.ORG, _R.SITE_MANAGER: _S.SITE},
             # The trail holds no record content, so IT and auditors may read it.
             Action.AUDIT_READ: {_R.AUDITOR: _S.ORG, _R.HR: _S.ORG, _R.ADMIN: _S.ORG},
             Action.BACKUP: {_R.ADMIN: _S.ORG},
+            # With the organisation's recovery sheet in hand: never IT's to use.
+            Action.RECOVER: {_R.HR: _S.ORG},
             Action.RESTORE: {_R.ADMIN: _S.ORG},
             Action.RETENTION_SET: {_R.HR: _S.ORG},
             Action.RETENTION_REPORT: {_R.HR: _S.ORG},

@@ -297,3 +297,20 @@ def test_the_installed_entry_point_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["organisation"] is None
+
+
+def test_role_change_drops_keys_and_recovery_restores_them(cli: CliRunner) -> None:
+    cli.set_up()
+    assert cli("--user", "root", "user", "role", "sup-a", "--role", "hr") == 0
+    assert cli("--user", "sup-a", "associate", "show", "E100", password=SUP_PASSWORD) == 4
+    assert (
+        cli("--user", "sup-a", "user", "role", "sup-b", "--role", "hr", password=SUP_PASSWORD) == 4
+    )
+    sheet = str(cli.folder / "recovery.txt")
+    assert cli("--user", "root", "recover", "sup-a", "--recovery-key-file", sheet) == 4
+    assert cli("--user", "hr", "recover", "sup-a", "--recovery-key-file", sheet) == 0
+    assert "Team A" in cli.out
+    assert cli("--user", "sup-a", "associate", "show", "E100", password=SUP_PASSWORD) == 0
+    bad = cli.folder / "not-a-sheet.txt"
+    bad.write_text("hello", encoding="utf-8")
+    assert cli("--user", "hr", "recover", "sup-a", "--recovery-key-file", str(bad)) == 3

@@ -88,6 +88,7 @@ def test_a_flipped_byte_is_an_integrity_failure_never_an_empty_field(org: Org) -
     add_orjan(org)
     with org.db.transaction() as session:
         row = session.scalars(select(Associate)).one()
+        assert row.last_name_enc is not None
         flipped = bytearray(row.last_name_enc)
         flipped[-1] ^= 0x40
         session.execute(

@@ -88,7 +88,7 @@ def test_new_team_key_is_sealed_to_entitled_users_and_recovery(org: Org) -> None
             for c in copies
             if c.recipient_user_id
         }
-    assert names == {"hr", "sup-a"}
+    assert names == {"hr", "manager", "sup-a"}
     assert [c.recipient_kind for c in copies].count(RecipientKind.RECOVERY) == 1
 
 

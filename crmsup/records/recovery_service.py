@@ -1,0 +1,78 @@
+"""Recovery: when the last holder of a team's key has lost their password, the organisation
+recovery key (the printed sheet) re-seals team keys to an account a person now controls.
+
+Whoever holds the sheet can read every record; the sheet, not the account, is the authority.
+The acting account must still be HR (re-authenticated by the caller), so that the step is
+signed in the audit trail by a person.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import select
+
+from crmsup.records import audit, validation
+from crmsup.records.actor import Actor
+from crmsup.records.database import Database
+from crmsup.records.errors import ValidationFailed
+from crmsup.records.keyring import TEAM_KEY_PURPOSE, holds_key
+from crmsup.records.models import Organisation, RecipientKind, ScopeKey, SealedKey, Team
+from crmsup.records.org_service import user_by_name
+from crmsup.records.scope import confirm, require, team_ids_in_scope
+from crmsup.security import wrapping
+from crmsup.security.errors import IntegrityFailure
+from crmsup.security.permissions import Action, Role
+from crmsup.security.wrapping import raw_public
+
+
+def recover(db: Database, actor: Actor, recovery: X25519PrivateKey, username: str) -> list[str]:
+    """Re-seal, with the recovery key, every team key `username`'s role reaches and that they
+    lack; return the names of the teams handed on."""
+    with audit.denials_recorded(db, actor, "recovery", "user"):
+        require(actor, Action.RECOVER)
+    with db.transaction() as session:
+        organisation = session.scalars(select(Organisation)).one()
+        if raw_public(recovery.public_key()) != organisation.recovery_public:
+            raise IntegrityFailure("this recovery sheet belongs to another organisation")
+        user = user_by_name(session, validation.username(username))
+        if user.disabled or user.role not in (Role.HR, Role.SITE_MANAGER, Role.SUPERVISOR):
+            raise ValidationFailed(f"{user.username} cannot hold team keys")
+        confirm(user, actor)
+        in_scope = team_ids_in_scope(session, user.id, user.role, user.site_id)
+        handed: list[str] = []
+        rows = session.execute(
+            select(Team.name, ScopeKey.id, SealedKey.sealed)
+            .join(ScopeKey, ScopeKey.team_id == Team.id)
+            .join(SealedKey, SealedKey.scope_key_id == ScopeKey.id)
+            .where(SealedKey.recipient_kind == RecipientKind.RECOVERY, Team.id.in_(in_scope))
+            .order_by(Team.name)
+        ).all()
+        for team_name, scope_key_id, sealed in rows:
+            if holds_key(session, user.id, scope_key_id):
+                continue
+            key = wrapping.unseal(recovery, sealed, TEAM_KEY_PURPOSE, str(scope_key_id), "recovery")
+            session.add(
+                SealedKey(
+                    scope_key_id=scope_key_id,
+                    recipient_kind=RecipientKind.USER,
+                    recipient_user_id=user.id,
+                    sealed=wrapping.seal(
+                        user.exchange_public,
+                        key,
+                        TEAM_KEY_PURPOSE,
+                        str(scope_key_id),
+                        f"user:{user.id}",
+                    ),
+                    granted_by=actor.user_id,
+                )
+            )
+            handed.append(team_name)
+        audit.append(
+            session,
+            "recovery",
+            actor=actor,
+            entity_type="user",
+            entity_id=user.id,
+            details={"teams": len(handed)},
+        )
+        return handed
