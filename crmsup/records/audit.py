@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
@@ -63,10 +63,16 @@ def append(
         actor_id, actor_name = actor.user_id, actor.username
         if signer is None and not actor.locked:
             signer = actor.keys.signing
-    head = session.scalars(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()).one()
+    # Core statements, not ORM objects: the entry is on every change's path (bench/audit_append).
+    sequence, previous = session.execute(
+        select(AuditHead.sequence, AuditHead.entry_hash)
+        .where(AuditHead.id == HEAD_ID)
+        .with_for_update()
+    ).one()
+    stamp = (at or utcnow()).astimezone(UTC)
     fields = EntryFields(
-        sequence=head.sequence + 1,
-        at=iso(at or utcnow()),
+        sequence=sequence + 1,
+        at=iso(stamp),
         actor_id=None if actor_id is None else str(actor_id),
         actor_name=actor_name,
         workstation=_WORKSTATION,
@@ -76,11 +82,13 @@ def append(
         outcome=outcome,
         details=canonical_details(details),
     )
-    digest = entry_hash(head.entry_hash, fields)
-    session.add(
-        AuditEntry(
+    previous = bytes(previous)
+    digest = entry_hash(previous, fields)
+    connection = session.connection()
+    connection.execute(
+        insert(AuditEntry).values(
             sequence=fields.sequence,
-            at=datetime.strptime(fields.at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
+            at=stamp,
             actor_id=fields.actor_id,
             actor_name=fields.actor_name,
             workstation=fields.workstation,
@@ -89,13 +97,16 @@ def append(
             entity_id=fields.entity_id,
             outcome=fields.outcome,
             details=fields.details,
-            previous_hash=head.entry_hash,
+            previous_hash=previous,
             entry_hash=digest,
             signature=None if signer is None else sign(signer, digest),
         )
     )
-    head.sequence = fields.sequence
-    head.entry_hash = digest
+    connection.execute(
+        update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(sequence=fields.sequence, entry_hash=digest)
+    )
     return fields.sequence
 
 
