@@ -28,10 +28,10 @@ from crmsup.records.backup_files import (
     publish,
     scratch_folder,
 )
-from crmsup.records.database import Database, current_revision, open_database
+from crmsup.records.database import Database, current_revision, open_database, require_known
 from crmsup.records.errors import AuthenticationFailed, ValidationFailed
 from crmsup.records.models import Organisation, User
-from crmsup.records.restore_target import content_check, require_known, target_for
+from crmsup.records.restore_target import content_check, target_for
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import Detail

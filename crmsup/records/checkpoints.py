@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
+from crmsup.records.backup_files import sync_folder
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import AuditEntry, AuditHead, Organisation
@@ -62,24 +63,13 @@ def replacing(target: Path) -> Iterator[Path]:
         with open(temp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, target)
-        _sync_folder(folder)
+        sync_folder(folder)
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise ValidationFailed(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no handle on a folder for this)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class CheckpointStore:

@@ -77,7 +77,8 @@ def _reason(exc: DBAPIError) -> str:
     return text[0] if text else type(exc.orig).__name__
 
 
-def _check_known(revision: str | None) -> None:
+def require_known(revision: str | None, what: str = "this database") -> None:
+    """SchemaTooNew when `revision` is not one of this crmsup's migrations."""
     if revision is None:
         return
     try:
@@ -86,7 +87,7 @@ def _check_known(revision: str | None) -> None:
         known = None
     if known is None:
         raise SchemaTooNew(
-            f"this database has schema {revision}, written by a newer crmsup than this one; "
+            f"{what} has schema {revision}, written by a newer crmsup than this one; "
             "install the newer crmsup to open it (nothing was changed)"
         )
 
@@ -112,7 +113,7 @@ def backup_sqlite(engine: Engine, label: str) -> Path:
 def migrate(engine: Engine) -> str | None:
     """Bring the schema to head; return the path of the pre-migration backup, if one was made."""
     current = current_revision(engine)
-    _check_known(current)
+    require_known(current)
     head = head_revision()
     if current == head:
         return None
@@ -145,7 +146,7 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         if upgrade:
             migrate(engine)
         else:
-            _check_known(current_revision(engine))
+            require_known(current_revision(engine))
     except BaseException:
         engine.dispose()
         raise

@@ -16,7 +16,6 @@ from typing import Protocol
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import (
     Boolean,
     Connection,
@@ -34,7 +33,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from crmsup.records.backup_dump import load_dump, read_dump
 from crmsup.records.backup_files import check_sqlite, publish, sidecars, sqlite_engine
-from crmsup.records.database import alembic_config
+from crmsup.records.database import alembic_config, require_known
 from crmsup.records.engine import (
     NETWORK_SHARE_MESSAGE,
     create_engine_for,
@@ -46,7 +45,6 @@ from crmsup.records.engine import (
 from crmsup.records.errors import (
     DatabaseUnavailable,
     PermissionDenied,
-    SchemaTooNew,
     ValidationFailed,
 )
 from crmsup.records.models import Base
@@ -58,21 +56,6 @@ from crmsup.security.permissions import Role
 Check = Callable[[Connection], None]
 
 _SEEDED = frozenset({"audit_head"})
-
-
-def require_known(revision: str | None, what: str) -> None:
-    """SchemaTooNew when `revision` is not one of this crmsup's migrations."""
-    if revision is None:
-        return
-    try:
-        known = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
-    except CommandError:
-        known = None
-    if known is None:
-        raise SchemaTooNew(
-            f"{what} has schema {revision}, written by a newer crmsup than this one; install "
-            "the newer crmsup to restore it (nothing was changed)"
-        )
 
 
 def require_empty(connection: Connection, display: str) -> None:
