@@ -23,6 +23,15 @@ from tests.helpers.postgres_server import PostgresServer
 
 pytest_plugins = ["tests.helpers.postgres_fixtures"]
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _workstation_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the workstation's audit checkpoints of every test out of the real state folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRMSUP_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+        yield
+
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
