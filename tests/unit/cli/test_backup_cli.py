@@ -8,38 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from crmsup.cli.main import main
 from crmsup.records import audit_service
 from crmsup.records.database import open_database
+from tests.helpers.cli_runner import CliRunner
 
-PASSWORD = "correct horse battery staple"
-
-
-class Cli:
-    """Runs `crmsup-admin` in-process; with `capsys`, keeps what it printed."""
-
-    def __init__(
-        self,
-        folder: Path,
-        monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str] | None = None,
-    ) -> None:
-        self.folder = folder
-        self._monkeypatch = monkeypatch
-        self._capsys = capsys
-        self.out = ""
-        self.err = ""
-
-    def __call__(self, *argv: str, password: str = PASSWORD) -> int:
-        self._monkeypatch.setenv("CRMSUP_PASSWORD", password)
-        code = main(list(argv))
-        if self._capsys is not None:
-            captured = self._capsys.readouterr()
-            self.out, self.err = captured.out, captured.err
-        return code
-
-    def url(self, name: str) -> str:
-        return f"sqlite:///{self.folder / name}"
+Cli = CliRunner
 
 
 def _set_up(cli: Cli) -> None:

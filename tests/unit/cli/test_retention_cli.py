@@ -13,40 +13,23 @@ from crmsup.cli.main import main
 from crmsup.records import audit_service
 from crmsup.records.database import open_database
 from crmsup.records.models import Associate, AssociateKey, AuditEntry
+from tests.factories import PASSWORD
+from tests.helpers.cli_runner import CliRunner
 
-PASSWORD = "correct horse battery staple"
 SUP_PASSWORD = "a supervisor passphrase"
 NAMES = ("Ørjan", "Bøe", "orjan@example.org")
 
 
-class Cli:
+class Cli(CliRunner):
     def __init__(
         self,
         folder: Path,
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str] | None = None,
     ) -> None:
-        self.folder = folder
-        self.monkeypatch = monkeypatch
-        self.capsys = capsys
-        self.out = ""
-        self.err = ""
-        monkeypatch.setenv("CRMSUP_DB", f"sqlite:///{folder / 'crmsup.db'}")
+        super().__init__(folder, monkeypatch, capsys)
+        monkeypatch.setenv("CRMSUP_DB", self.url())
         monkeypatch.delenv("CRMSUP_NEW_PASSWORD", raising=False)
-
-    @property
-    def url(self) -> str:
-        return f"sqlite:///{self.folder / 'crmsup.db'}"
-
-    def __call__(self, *argv: str, password: str = PASSWORD, new: str | None = None) -> int:
-        self.monkeypatch.setenv("CRMSUP_PASSWORD", password)
-        if new is not None:
-            self.monkeypatch.setenv("CRMSUP_NEW_PASSWORD", new)
-        code = main(list(argv))
-        if self.capsys is not None:
-            captured = self.capsys.readouterr()
-            self.out, self.err = captured.out, captured.err
-        return code
 
     def hr(self, *argv: str, password: str = PASSWORD) -> int:
         return self("--user", "hr", *argv, password=password)
@@ -88,7 +71,7 @@ def cli(
 
 
 def _actions(cli: Cli, action: str) -> list[tuple[str | None, str]]:
-    db = open_database(cli.url)
+    db = open_database(cli.url())
     try:
         with db.transaction() as session:
             query = select(AuditEntry.actor_name, AuditEntry.outcome).where(
@@ -141,7 +124,7 @@ def test_report_hold_and_erase_as_hr_would(cli: Cli) -> None:
     assert cli.hr("--json", "retention", "report", "--as-of", "2026-06-01") == 0
     assert json.loads(cli.out)["due"] == []
 
-    db = open_database(cli.url)
+    db = open_database(cli.url())
     try:
         assert audit_service.verify(db).ok
         with db.transaction() as session:
