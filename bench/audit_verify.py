@@ -23,6 +23,7 @@ from sqlalchemy import insert, update
 from bench.timing import median_seconds, report
 from crmsup.records import audit, audit_service, org_service
 from crmsup.records.actor import Actor
+from crmsup.records.audit_statements import HEAD_ID
 from crmsup.records.auth_service import login
 from crmsup.records.database import Database, open_database
 from crmsup.records.models import AuditEntry, AuditHead
@@ -37,7 +38,7 @@ _ACTIONS = ("associate.view", "associate.update", "roster.view", "discipline.cre
 
 def _head(db: Database) -> tuple[int, bytes]:
     with db.transaction() as session:
-        head = session.get_one(AuditHead, audit.HEAD_ID)
+        head = session.get_one(AuditHead, HEAD_ID)
         return head.sequence, bytes(head.entry_hash)
 
 
@@ -87,7 +88,7 @@ def build_trail(db: Database, signers: list[Actor], count: int) -> int:
         connection.execute(insert(AuditEntry), rows)
         connection.execute(
             update(AuditHead)
-            .where(AuditHead.id == audit.HEAD_ID)
+            .where(AuditHead.id == HEAD_ID)
             .values(sequence=sequence, entry_hash=previous)
         )
     return sequence

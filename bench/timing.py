@@ -11,17 +11,40 @@ from collections.abc import Callable
 def median_seconds(fn: Callable[[], object], repeats: int = 5) -> float:
     """Median wall time of `repeats` calls, after one warm-up call; GC paused while timing."""
     fn()
-    samples = []
-    for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            fn()
-            samples.append(time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return statistics.median(samples)
+    return statistics.median(_timed(fn) for _ in range(repeats))
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def paired_medians(
+    floor: Callable[[], object], measured: Callable[[], object], rounds: int = 5
+) -> tuple[float, float]:
+    """Median wall times of `floor` and `measured`, run in alternating pairs.
+
+    On a shared machine the load drifts over a run; timing the two side by side, and
+    swapping which goes first each round, lets the drift fall on both alike.
+    """
+    floor()
+    measured()
+    floor_samples: list[float] = []
+    measured_samples: list[float] = []
+    for round_ in range(rounds):
+        if round_ % 2:
+            measured_samples.append(_timed(measured))
+            floor_samples.append(_timed(floor))
+        else:
+            floor_samples.append(_timed(floor))
+            measured_samples.append(_timed(measured))
+    return statistics.median(floor_samples), statistics.median(measured_samples)
 
 
 def report(name: str, measured: float, floor: float, target: float) -> bool:

@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
+from crmsup.records.audit_statements import HeadWriter
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied
-from crmsup.records.models import AuditEntry, AuditHead
+from crmsup.records.models import AuditEntry
 from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import (
     Detail,
@@ -32,7 +33,6 @@ from crmsup.security.audit_chain import (
     sign,
 )
 
-HEAD_ID = 1
 _WORKSTATION = socket.gethostname()[:255] or "unknown"
 
 
@@ -63,50 +63,43 @@ def append(
         actor_id, actor_name = actor.user_id, actor.username
         if signer is None and not actor.locked:
             signer = actor.keys.signing
-    # Core statements, not ORM objects: the entry is on every change's path (bench/audit_append).
-    sequence, previous = session.execute(
-        select(AuditHead.sequence, AuditHead.entry_hash)
-        .where(AuditHead.id == HEAD_ID)
-        .with_for_update()
-    ).one()
-    stamp = (at or utcnow()).astimezone(UTC)
-    fields = EntryFields(
-        sequence=sequence + 1,
-        at=iso(stamp),
-        actor_id=None if actor_id is None else str(actor_id),
-        actor_name=actor_name,
-        workstation=_WORKSTATION,
-        action=action,
-        entity_type=entity_type,
-        entity_id=None if entity_id is None else str(entity_id),
-        outcome=outcome,
-        details=canonical_details(details),
-    )
-    previous = bytes(previous)
-    digest = entry_hash(previous, fields)
-    connection = session.connection()
-    connection.execute(
-        insert(AuditEntry).values(
-            sequence=fields.sequence,
-            at=stamp,
-            actor_id=fields.actor_id,
-            actor_name=fields.actor_name,
-            workstation=fields.workstation,
-            action=fields.action,
-            entity_type=fields.entity_type,
-            entity_id=fields.entity_id,
-            outcome=fields.outcome,
-            details=fields.details,
-            previous_hash=previous,
-            entry_hash=digest,
-            signature=None if signer is None else sign(signer, digest),
+    writer = HeadWriter(session)
+    try:
+        sequence, previous = writer.read_head()
+        stamp = (at or utcnow()).astimezone(UTC)
+        fields = EntryFields(
+            sequence=sequence + 1,
+            at=iso(stamp),
+            actor_id=None if actor_id is None else str(actor_id),
+            actor_name=actor_name,
+            workstation=_WORKSTATION,
+            action=action,
+            entity_type=entity_type,
+            entity_id=None if entity_id is None else str(entity_id),
+            outcome=outcome,
+            details=canonical_details(details),
         )
-    )
-    connection.execute(
-        update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(sequence=fields.sequence, entry_hash=digest)
-    )
+        digest = entry_hash(previous, fields)
+        writer.insert(
+            {
+                "sequence": fields.sequence,
+                "at": stamp,
+                "actor_id": fields.actor_id,
+                "actor_name": fields.actor_name,
+                "workstation": fields.workstation,
+                "action": fields.action,
+                "entity_type": fields.entity_type,
+                "entity_id": fields.entity_id,
+                "outcome": fields.outcome,
+                "details": fields.details,
+                "previous_hash": previous,
+                "entry_hash": digest,
+                "signature": None if signer is None else sign(signer, digest),
+            }
+        )
+        writer.move_head(fields.sequence, digest)
+    finally:
+        writer.close()
     return fields.sequence
 
 

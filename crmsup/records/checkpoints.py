@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
+from crmsup.records.audit_statements import HEAD_ID
 from crmsup.records.backup_files import sync_folder
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
@@ -129,7 +130,7 @@ def _mismatch(sequence: int) -> str:
 def _head(session: Session) -> Checkpoint:
     # Columns, not the AuditHead object: `audit.append` must read the row afresh under its lock.
     sequence, digest = session.execute(
-        select(AuditHead.sequence, AuditHead.entry_hash).where(AuditHead.id == audit.HEAD_ID)
+        select(AuditHead.sequence, AuditHead.entry_hash).where(AuditHead.id == HEAD_ID)
     ).one()
     return Checkpoint(sequence, bytes(digest))
 
