@@ -8,12 +8,6 @@ import time
 from collections.abc import Callable
 
 
-def median_seconds(fn: Callable[[], object], repeats: int = 5) -> float:
-    """Median wall time of `repeats` calls, after one warm-up call; GC paused while timing."""
-    fn()
-    return statistics.median(_timed(fn) for _ in range(repeats))
-
-
 def _timed(fn: Callable[[], object]) -> float:
     gc.collect()
     gc.disable()

@@ -11,6 +11,7 @@ from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.records import audit_service
 from crmsup.records.audit_query import AuditFilter, list_entries
+from crmsup.records.checkpoints import CheckpointStore
 from crmsup.records.errors import IntegrityFailure, ValidationFailed
 from crmsup.security import checkpoint_file
 from crmsup.security.checkpoint_file import SignedCheckpoint
@@ -31,12 +32,17 @@ def _read_checkpoint(path: Path) -> SignedCheckpoint:
 def cmd_verify(ctx: Context) -> int:
     files = [_read_checkpoint(Path(p)) for p in ctx.args.checkpoint or ()]
     actor = ctx.actor()
-    verdict = audit_service.verify_as(ctx.db, actor, signed=files)
+    verification = audit_service.verify_as(
+        ctx.db, actor, signed=files, store=CheckpointStore(), full=ctx.args.full
+    )
+    verdict, resumed = verification.verdict, verification.resumed_from
     if ctx.json:
         output.emit_json(
             {
                 "ok": verdict.ok,
                 "checked": verdict.checked,
+                "signatures_checked": verdict.signatures_checked,
+                "signatures_verified_before": None if resumed is None else resumed.point.sequence,
                 "first_bad": verdict.first_bad,
                 "reason": verdict.reason,
                 "head_sequence": None if verdict.head is None else verdict.head.sequence,
@@ -44,6 +50,12 @@ def cmd_verify(ctx: Context) -> int:
         )
     elif verdict.ok:
         print(f"intact: {verdict.checked} entries")
+        if resumed is not None:
+            print(
+                f"every hash checked; signatures of entries 1-{resumed.point.sequence} were "
+                f"verified on this workstation at {resumed.verified_at} and not again (--full "
+                f"checks them all); {verdict.signatures_checked} newer signatures checked"
+            )
         for signed in files:
             print(f"checkpoint of entry {signed.sequence} ({signed.created_at}): on the chain")
     if not verdict.ok:
@@ -156,6 +168,12 @@ def register(commands: Commands) -> None:
         type=Path,
         metavar="F",
         help="a checkpoint file the trail must still pass through (repeatable)",
+    )
+    verify.add_argument(
+        "--full",
+        action="store_true",
+        help="check every signature again, not only those newer than this workstation's "
+        "last verification",
     )
     _add_filters(add_command(actions, "list", cmd_list, "list entries of the trail"))
     export = add_command(actions, "export", cmd_export, "write entries to OUT.xlsx or OUT.csv")

@@ -29,7 +29,9 @@ from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import AuditEntry, AuditHead, Organisation
 from crmsup.records.types import utcnow
+from crmsup.security import verification_mark
 from crmsup.security.audit_chain import Checkpoint
+from crmsup.security.verification_mark import VerificationMark
 
 STATE_DIR_ENV = "CRMSUP_STATE_DIR"
 FILE_NAME = "checkpoints.json"
@@ -74,7 +76,8 @@ def replacing(target: Path) -> Iterator[Path]:
 
 
 class CheckpointStore:
-    """The newest (sequence, hash) this workstation saw, per organisation id."""
+    """Per organisation id: the newest (sequence, hash) this workstation saw, and the point
+    up to which it last verified every signature (a checkpoint signed by the verifier)."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else default_store_path()
@@ -96,23 +99,43 @@ class CheckpointStore:
     def get(self, organisation_id: uuid.UUID) -> Checkpoint | None:
         """The remembered checkpoint; ValueError when the file is damaged."""
         found = self._load().get(str(organisation_id))
-        if found is None:
+        if found is None or "sequence" not in found:
             return None
         sequence, digest = found.get("sequence"), found.get("entry_hash")
         if not isinstance(sequence, int) or not isinstance(digest, str):
             raise ValueError("damaged checkpoint")
         return Checkpoint(sequence, bytes.fromhex(digest))
 
+    def verified(self, organisation_id: uuid.UUID) -> VerificationMark | None:
+        """Where this workstation last verified every signature; None when it never did or
+        the record is unreadable (then everything is verified again)."""
+        try:
+            found = self._load().get(str(organisation_id))
+        except (OSError, ValueError):
+            return None
+        mark = None if found is None else found.get("verified")
+        return verification_mark.loads(mark) if isinstance(mark, str) else None
+
     def remember(self, organisation_id: uuid.UUID, checkpoint: Checkpoint) -> None:
+        self._update(
+            organisation_id,
+            {
+                "sequence": checkpoint.sequence,
+                "entry_hash": checkpoint.digest.hex(),
+                "seen_at": audit.iso(utcnow()),
+            },
+        )
+
+    def remember_verified(self, organisation_id: uuid.UUID, mark: VerificationMark) -> None:
+        self._update(organisation_id, {"verified": verification_mark.dumps(mark)})
+
+    def _update(self, organisation_id: uuid.UUID, values: dict[str, object]) -> None:
         try:
             organisations = self._load()
         except ValueError:
             organisations = {}  # a damaged store is replaced (the caller has warned)
-        organisations[str(organisation_id)] = {
-            "sequence": checkpoint.sequence,
-            "entry_hash": checkpoint.digest.hex(),
-            "seen_at": audit.iso(utcnow()),
-        }
+        entry = organisations.get(str(organisation_id))
+        organisations[str(organisation_id)] = (entry if isinstance(entry, dict) else {}) | values
         document = {"format": _FORMAT, "organisations": organisations}
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with replacing(self.path) as temp:

@@ -11,6 +11,7 @@ verify. The first account (made by `init`) certifies itself.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +27,7 @@ USER_CREATE = "user.create"
 UNSIGNED_ACTIONS = frozenset({"login", "migration", "restore"})
 _HASH_PREFIX = b"crmsup-audit-v1\x00"
 _SIGN_PREFIX = b"crmsup-audit-sig-v1\x00"
+_SIGNATURES_PREFIX = b"crmsup-audit-signatures-v1\x00"
 
 Detail = str | int | bool | None | list[str]
 
@@ -119,14 +121,49 @@ class Checkpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class VerifiedPoint:
+    """How far a verification checked every signature: entry `sequence` had hash `digest`,
+    and `signatures` is the SHA-256 over the stored signatures of entries 1 to `sequence`
+    (`signatures_digest`), so that a later change to any of them is noticed too."""
+
+    sequence: int
+    digest: bytes
+    signatures: bytes
+
+
+class _SignaturesDigest:
+    """Running SHA-256 over each entry's stored signature, in sequence order."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256(_SIGNATURES_PREFIX)
+
+    def add(self, signature: bytes | None) -> None:
+        self._hash.update(b"\x00" if signature is None else b"\x01" + signature)
+
+    def digest(self) -> bytes:
+        return self._hash.digest()
+
+
+def signatures_digest(signatures: Iterable[bytes | None]) -> bytes:
+    running = _SignaturesDigest()
+    for signature in signatures:
+        running.add(signature)
+    return running.digest()
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     ok: bool
     checked: int
     head: Checkpoint | None
     first_bad: int | None = None
     reason: str | None = None
+    #: How many signatures were checked (fewer than `checked` after a `verified` point).
+    signatures_checked: int = 0
     #: Public signing key of each account, as recorded in the chain (account id → key).
     signer_keys: Mapping[str, bytes] = field(default_factory=dict)
+    #: The head as a point a later verification may start its signature checks after.
+    verified: VerifiedPoint | None = None
 
 
 class _Failure(Exception):
@@ -209,6 +246,7 @@ def verify_chain(
     checkpoints: Iterable[Checkpoint] = (),
     current_keys: Mapping[str, bytes] | None = None,
     verifier: SignatureVerifier | None = None,
+    verified: VerifiedPoint | None = None,
 ) -> Verdict:
     """Walk the chain in sequence order and return the first thing wrong with it, if any.
 
@@ -216,16 +254,32 @@ def verify_chain(
     keys the chain recorded; `checkpoints` must each still be on the chain. With a `verifier`
     the signatures are checked apart from the walk, and the verdict is the same as without:
     a bad signature found late still wins over anything the walk found after it.
+
+    `verified` is a point up to which every signature was checked by an earlier verification
+    that this caller trusts. Every hash is still checked, the chain must still pass through
+    that point and the stored signatures up to it must still digest to what they did; since
+    each hash covers all entries before it, the entries up to that point are then exactly
+    those whose signatures were checked, and their signatures are not checked again.
     """
     wanted = {c.sequence: c.digest for c in checkpoints}
+    skip_through = 0
+    # Should a checkpoint say otherwise of the same entry, skip nothing and let it decide.
+    if (
+        verified is not None
+        and wanted.setdefault(verified.sequence, verified.digest) == verified.digest
+    ):
+        skip_through = verified.sequence
     keys: dict[str, bytes] = {}
     registered: list[tuple[int, str, bytes]] = []
     created_at: dict[str, int] = {}
     previous = GENESIS
     expected = 1
     checked = 0
+    signatures = 0
+    submitted: list[int] = []  # sequences of the checks left to `verifier`
     head: Checkpoint | None = None
     walk_failure: _Failure | None = None
+    running = _SignaturesDigest()
     try:
         for stored in entries:
             entry = stored.fields
@@ -241,11 +295,16 @@ def verify_chain(
                     entry.sequence, f"entry {entry.sequence} was changed after it was written"
                 )
             public = _signer_key(stored, keys)
-            if public is not None and stored.signature is not None:
+            running.add(stored.signature)
+            if entry.sequence <= skip_through:
+                pass  # checked by the verification that reached `verified`
+            elif public is not None and stored.signature is not None:
+                signatures += 1
                 if verifier is None:
                     if not signature_valid(public, stored.signature, stored.digest):
                         raise _bad_signature(entry.sequence)
                 else:
+                    submitted.append(entry.sequence)
                     verifier.submit(
                         SignatureCheck(
                             entry.sequence, public, stored.signature, stored.digest, previous
@@ -261,6 +320,12 @@ def verify_chain(
             if entry.sequence in wanted and wanted[entry.sequence] != stored.digest:
                 raise _Failure(
                     entry.sequence, f"the chain no longer matches checkpoint {entry.sequence}"
+                )
+            if entry.sequence == skip_through and running.digest() != _signatures_of(verified):
+                raise _Failure(
+                    entry.sequence,
+                    f"signatures of entries up to {entry.sequence} changed after they were "
+                    "verified",
                 )
             previous = stored.digest
             head = Checkpoint(entry.sequence, stored.digest)
@@ -295,7 +360,15 @@ def verify_chain(
         earlier = {account: key for seq, account, key in registered if seq < bad.sequence}
         before = Checkpoint(bad.sequence - 1, bad.previous) if bad.sequence > 1 else None
         reason = _bad_signature(bad.sequence).reason
-        return Verdict(False, bad.sequence - 1, before, bad.sequence, reason, earlier)
+        upto = bisect.bisect_right(submitted, bad.sequence)
+        return Verdict(False, bad.sequence - 1, before, bad.sequence, reason, upto, earlier)
     except _Failure as failure:
-        return Verdict(False, checked, head, failure.sequence, failure.reason, keys)
-    return Verdict(True, checked, head, signer_keys=keys)
+        return Verdict(False, checked, head, failure.sequence, failure.reason, signatures, keys)
+    point = None if head is None else VerifiedPoint(head.sequence, head.digest, running.digest())
+    return Verdict(
+        True, checked, head, signatures_checked=signatures, signer_keys=keys, verified=point
+    )
+
+
+def _signatures_of(point: VerifiedPoint | None) -> bytes:
+    return b"" if point is None else point.signatures

@@ -132,14 +132,93 @@ def cli(
     return Cli(tmp_path, monkeypatch, capsys)
 
 
+def _verify_json(cli: Cli, *extra: str) -> dict[str, object]:
+    assert cli("--user", "hr", "--json", "audit", "verify", *extra) == 0, cli.err
+    report: dict[str, object] = json.loads(cli.out)
+    return report
+
+
 def test_verify_an_intact_trail(cli: Cli) -> None:
     assert cli("--user", "audit", "audit", "verify", password=AUDITOR_PASSWORD) == 0
     assert cli.out.startswith("intact: ")
-    assert cli("--user", "hr", "--json", "audit", "verify") == 0
-    report = json.loads(cli.out)
-    assert set(report) == {"ok", "checked", "first_bad", "reason", "head_sequence"}
+    assert "verified on this workstation" not in cli.out  # the first time, every signature
+    first_head = cli.head() - 1  # the verification's own entry came after
+    report = _verify_json(cli)
+    assert set(report) == {
+        "ok",
+        "checked",
+        "signatures_checked",
+        "signatures_verified_before",
+        "first_bad",
+        "reason",
+        "head_sequence",
+    }
     assert (report["ok"], report["first_bad"], report["reason"]) == (True, None, None)
     assert report["checked"] == report["head_sequence"] == cli.head() - 1
+    # Resumed after the auditor's verification: only the entries since then are checked.
+    assert report["signatures_verified_before"] == first_head
+    assert report["signatures_checked"] == cli.head() - 1 - first_head
+
+
+def test_full_checks_every_signature_again(cli: Cli) -> None:
+    first = _verify_json(cli)
+    assert first["signatures_verified_before"] is None
+    every = first["signatures_checked"]
+    assert isinstance(every, int)
+    assert every > 10
+    full = _verify_json(cli, "--full")
+    assert full["signatures_verified_before"] is None
+    assert full["signatures_checked"] == every + 2  # + the first verification and its login
+    assert cli("--user", "hr", "audit", "verify") == 0
+    assert "verified on this workstation" in cli.out
+    assert "--full checks them all" in cli.out
+
+
+def test_a_signature_changed_below_the_verified_point_is_found(cli: Cli) -> None:
+    assert _verify_json(cli)["ok"] is True
+    cli.sql("UPDATE audit_log SET signature = zeroblob(64) WHERE sequence = 3")
+    assert cli("--user", "hr", "--json", "audit", "verify") == 6
+    report = json.loads(cli.out)
+    assert (report["first_bad"], report["reason"]) == (3, "entry 3 has an invalid signature")
+    assert report["signatures_verified_before"] is None  # checked in full to name the entry
+
+
+def test_a_forged_or_foreign_verification_mark_is_ignored(cli: Cli) -> None:
+    assert _verify_json(cli)["ok"] is True
+    store_file = cli.folder / "state" / "checkpoints.json"
+    store = json.loads(store_file.read_text("utf-8"))
+    (entry,) = store["organisations"].values()
+    mark = json.loads(entry["verified"])
+    for forged in (
+        mark | {"sequence": mark["sequence"] - 1},  # signature no longer covers it
+        mark | {"signer_id": "00000000-0000-0000-0000-000000000000"},
+        mark | {"organisation_id": "00000000-0000-0000-0000-000000000000"},
+        {"format": "something else"},
+    ):
+        entry["verified"] = json.dumps(forged)
+        store_file.write_text(json.dumps(store), "utf-8")
+        report = _verify_json(cli)
+        assert report["signatures_verified_before"] is None, forged
+        checked = report["checked"]
+        assert isinstance(checked, int)
+        assert report["signatures_checked"] == checked - _unsigned(cli)
+        store = json.loads(store_file.read_text("utf-8"))
+        (entry,) = store["organisations"].values()
+
+
+def _unsigned(cli: Cli) -> int:
+    engine = create_engine(f"sqlite:///{cli.db_path}")
+    try:
+        with engine.connect() as connection:
+            found: int = connection.execute(
+                text(
+                    "SELECT count(*) FROM audit_log WHERE signature IS NULL AND sequence < "
+                    "(SELECT sequence FROM audit_head)"
+                )
+            ).scalar_one()
+            return found
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(

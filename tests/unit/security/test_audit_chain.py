@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -7,11 +8,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from crmsup.security.audit_chain import (
     GENESIS,
+    Checkpoint,
     EntryFields,
     StoredEntry,
+    VerifiedPoint,
     canonical_details,
     entry_hash,
     sign,
+    signatures_digest,
     verify_chain,
 )
 
@@ -89,3 +93,68 @@ def test_a_second_self_certified_account_is_refused() -> None:
 def test_canonical_details_are_stable() -> None:
     assert canonical_details({"b": 1, "a": ["x"]}) == '{"a":["x"],"b":1}'
     assert json.loads(canonical_details(None)) == {}
+
+
+TEAM = ("team.create", "admin", "ok", None, "{}")
+
+
+def _point(chain: list[StoredEntry], sequence: int) -> VerifiedPoint:
+    verdict = verify_chain(chain[:sequence])
+    assert verdict.ok, verdict.reason
+    assert verdict.verified is not None
+    assert verdict.verified.sequence == sequence
+    return verdict.verified
+
+
+def _with_signature(chain: list[StoredEntry], sequence: int, signature: bytes) -> None:
+    old = chain[sequence - 1]
+    chain[sequence - 1] = StoredEntry(old.fields, old.previous, old.digest, signature)
+
+
+def test_signatures_up_to_a_verified_point_are_not_checked_again() -> None:
+    chain = _chain(BOOT, *[TEAM] * 5)
+    point = _point(chain, 4)
+    whole = verify_chain(chain)
+    resumed = verify_chain(chain, verified=point)
+    assert (whole.ok, whole.checked, whole.signatures_checked) == (True, 6, 6)
+    assert (resumed.ok, resumed.checked, resumed.signatures_checked) == (True, 6, 2)
+    assert resumed.verified == whole.verified
+    assert whole.verified is not None
+    assert whole.verified.signatures == signatures_digest(e.signature for e in chain)
+
+
+def test_a_hash_below_the_verified_point_is_still_checked() -> None:
+    chain = _chain(BOOT, *[TEAM] * 5)
+    point = _point(chain, 4)
+    old = chain[1]
+    changed = EntryFields(*[*dataclasses.astuple(old.fields)[:8], "denied", "{}"])
+    chain[1] = StoredEntry(changed, old.previous, old.digest, old.signature)
+    verdict = verify_chain(chain, verified=point)
+    assert (verdict.ok, verdict.first_bad) == (False, 2)
+
+
+def test_a_signature_changed_below_the_verified_point_breaks_the_digest() -> None:
+    chain = _chain(BOOT, *[TEAM] * 5)
+    point = _point(chain, 4)
+    _with_signature(chain, 2, bytes(64))
+    verdict = verify_chain(chain, verified=point)
+    assert (verdict.ok, verdict.first_bad) == (False, 4)
+    assert "signatures of entries up to 4 changed" in (verdict.reason or "")
+    assert verify_chain(chain).first_bad == 2  # checked in full, the entry itself is named
+
+
+def test_a_chain_not_passing_through_the_verified_point_fails_there() -> None:
+    chain = _chain(BOOT, *[TEAM] * 5)
+    other = _chain(BOOT, ("team.create", "admin", "ok", "x", "{}"), *[TEAM] * 4)
+    verdict = verify_chain(chain, verified=_point(other, 4))
+    assert (verdict.ok, verdict.first_bad) == (False, 4)
+    assert "checkpoint 4" in (verdict.reason or "")
+
+
+def test_a_checkpoint_disagreeing_with_the_verified_point_means_checking_everything() -> None:
+    chain = _chain(BOOT, *[TEAM] * 5)
+    point = _point(chain, 4)
+    _with_signature(chain, 3, bytes(64))
+    wrong = Checkpoint(4, bytes(32))
+    verdict = verify_chain(chain, checkpoints=[wrong], verified=point)
+    assert (verdict.ok, verdict.first_bad) == (False, 3)  # the bad signature, not skipped
