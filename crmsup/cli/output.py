@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -20,8 +21,8 @@ def plain(value: Any) -> Any:
         return value.value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
+    if isinstance(value, (uuid.UUID, Decimal)):
+        return str(value)  # a Decimal as text, so that JSON keeps its exact digits
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crmsup.cli import audit_commands, backup_commands, retention_commands
+from crmsup.cli import (
+    audit_commands,
+    backup_commands,
+    demo_commands,
+    discipline_commands,
+    recommendation_commands,
+    retention_commands,
+    review_commands,
+)
 from crmsup.cli import org_commands as org
 from crmsup.cli import people_commands as people
 from crmsup.cli.context import add_command
@@ -145,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_command(associate, "show", people.cmd_associate_show, "one associate's file").add_argument(
         "employee_no", metavar="N"
     )
-    for module in (audit_commands, backup_commands, retention_commands):
+    for module in (
+        audit_commands,
+        backup_commands,
+        retention_commands,
+        discipline_commands,
+        review_commands,
+        recommendation_commands,
+        demo_commands,
+    ):
         module.register(commands)
     return parser

@@ -10,9 +10,9 @@ trail still points at something.
 
 Then the residue goes: on SQLite (`secure_delete` on, so freed space is zeroed) the WAL is
 checkpointed and truncated, so no older page with a ciphertext or the wrapped key lingers; on
-PostgreSQL `associate_keys` is rewritten (VACUUM FULL), so the wrapped key does not survive in
-a dead row version. What the server's own WAL and archives keep is the operator's to bound
-(README, "Retention").
+PostgreSQL `associate_keys` and `candidate_keys` are rewritten (VACUUM FULL), so the wrapped
+key does not survive in a dead row version. What the server's own WAL and archives keep is
+the operator's to bound (README, "Retention").
 """
 
 from __future__ import annotations
@@ -28,8 +28,18 @@ from sqlalchemy.orm import InstrumentedAttribute
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.auth_service import reauthenticate
+from crmsup.records.candidate_shredding import shred_hired_as
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, ValidationFailed
+from crmsup.records.file_models import (
+    Attachment,
+    Candidate,
+    CandidateKey,
+    DisciplineNote,
+    DisciplineRecord,
+    Recommendation,
+    Review,
+)
 from crmsup.records.models import Associate, AssociateKey, AssociateStatus, Team
 from crmsup.records.retention_service import RecordKind, add_months, months_for
 from crmsup.records.scope import require
@@ -39,10 +49,19 @@ from crmsup.security.permissions import Action
 ACTION = "associate.erase"
 
 #: The rows deleted with an associate, each named by its column that holds the associate's
-#: id, in the order they are deleted. The records later issues add (discipline, reviews, …)
-#: hang off the associate, encrypted under the same data key: add their tables here, before
+#: id, in the order they are deleted. Every record of the associate's file hangs off the
+#: associate, encrypted under the same data key: each table is listed here, before
 #: `AssociateKey`, whose deletion is the shredding itself and comes last.
-ERASED_ROWS: tuple[InstrumentedAttribute[uuid.UUID], ...] = (AssociateKey.associate_id,)
+ERASED_ROWS: tuple[
+    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
+] = (
+    DisciplineNote.associate_id,
+    Attachment.associate_id,
+    DisciplineRecord.associate_id,
+    Review.associate_id,
+    Recommendation.associate_id,
+    AssociateKey.associate_id,
+)
 
 #: Every encrypted column of the associate: emptied, so the tombstone keeps no ciphertext.
 ENCRYPTED_COLUMNS: tuple[str, ...] = tuple(
@@ -144,13 +163,18 @@ def erase_associate(
         _check(associate, employee_no, early, months, today)
         assert associate is not None  # noqa: S101 - _check refused a missing one
         deleted: list[tuple[str, int]] = []
+        erased_at = utcnow()
+        candidates = shred_hired_as(session, target.id, erased_at)
+        if candidates:
+            deleted.append((Candidate.__tablename__, candidates))
         for column in ERASED_ROWS:
             model = column.class_
             result = session.connection().execute(delete(model).where(column == target.id))
-            deleted.append((model.__tablename__, result.rowcount))
+            if result.rowcount:
+                deleted.append((model.__tablename__, result.rowcount))
         for name in ENCRYPTED_COLUMNS:
             setattr(associate, name, None)
-        associate.erased_at = associate.updated_at = utcnow()
+        associate.erased_at = associate.updated_at = erased_at
         session.flush()
         audit.append(
             session,
@@ -190,7 +214,8 @@ def clear_residue(db: Database) -> bool:
     try:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("SET lock_timeout = '5s'")
-            connection.exec_driver_sql(f"VACUUM FULL {AssociateKey.__tablename__}")
+            for table in (AssociateKey.__tablename__, CandidateKey.__tablename__):
+                connection.exec_driver_sql(f"VACUUM FULL {table}")
     except DBAPIError:
         return False
     return True

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
 from crmsup.records.errors import PermissionDenied
+from crmsup.records.file_models import CandidateKey
 from crmsup.records.models import (
     AssociateKey,
     Organisation,
@@ -30,6 +31,7 @@ from crmsup.security.fields import FieldCipher
 
 TEAM_KEY_PURPOSE = "team-key"
 DATA_KEY_PURPOSE = "associate-data-key"
+CANDIDATE_KEY_PURPOSE = "candidate-data-key"
 
 
 def _user_copy(
@@ -149,5 +151,65 @@ def open_data_key(session: Session, actor: Actor, row: AssociateKey) -> FieldCip
     team_key = unseal_scope_key(session, actor, row.scope_key_id)
     data_key = wrapping.unwrap_key(
         team_key, row.wrapped, DATA_KEY_PURPOSE, *_data_key_ids(row.associate_id, row.scope_key_id)
+    )
+    return FieldCipher(data_key, str(row.key_id))
+
+
+def rewrap_data_key(
+    session: Session, actor: Actor, row: AssociateKey, scope_key_id: uuid.UUID
+) -> None:
+    """Wrap the associate's data key with another team's key instead (a transfer): the data
+    key, and so every record under it, stays as it is. The actor needs both team keys."""
+    data_key = wrapping.unwrap_key(
+        unseal_scope_key(session, actor, row.scope_key_id),
+        row.wrapped,
+        DATA_KEY_PURPOSE,
+        *_data_key_ids(row.associate_id, row.scope_key_id),
+    )
+    row.wrapped = wrapping.wrap_key(
+        unseal_scope_key(session, actor, scope_key_id),
+        data_key,
+        DATA_KEY_PURPOSE,
+        *_data_key_ids(row.associate_id, scope_key_id),
+    )
+    row.scope_key_id = scope_key_id
+
+
+def _candidate_key_ids(candidate_id: uuid.UUID, scope_key_id: uuid.UUID) -> tuple[str, str]:
+    return (f"candidate:{candidate_id}", f"scope:{scope_key_id}")
+
+
+def new_candidate_key(
+    session: Session, actor: Actor, candidate_id: uuid.UUID, scope_key_id: uuid.UUID
+) -> FieldCipher:
+    """Create and store (wrapped by the team key) a new candidate's data key."""
+    team_key = unseal_scope_key(session, actor, scope_key_id)
+    data_key = fields.new_key()
+    key_id = uuid.uuid4()
+    session.add(
+        CandidateKey(
+            candidate_id=candidate_id,
+            key_id=key_id,
+            scope_key_id=scope_key_id,
+            wrapped=wrapping.wrap_key(
+                team_key,
+                data_key,
+                CANDIDATE_KEY_PURPOSE,
+                *_candidate_key_ids(candidate_id, scope_key_id),
+            ),
+        )
+    )
+    return FieldCipher(data_key, str(key_id))
+
+
+def candidate_cipher(session: Session, actor: Actor, candidate_id: uuid.UUID) -> FieldCipher:
+    """The cipher of a candidate's data key; PermissionDenied without the team's key."""
+    row = session.get_one(CandidateKey, candidate_id)
+    team_key = unseal_scope_key(session, actor, row.scope_key_id)
+    data_key = wrapping.unwrap_key(
+        team_key,
+        row.wrapped,
+        CANDIDATE_KEY_PURPOSE,
+        *_candidate_key_ids(row.candidate_id, row.scope_key_id),
     )
     return FieldCipher(data_key, str(row.key_id))

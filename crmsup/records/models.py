@@ -45,7 +45,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _enum(kind: type[StrEnum], name: str) -> Enum:
+def enum_column(kind: type[StrEnum], name: str) -> Enum:
     return Enum(
         kind,
         name=name,
@@ -93,7 +93,7 @@ class User(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     kdf_memory_kib: Mapped[int] = mapped_column(Integer)
@@ -165,7 +165,7 @@ class SealedKey(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     scope_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scope_keys.id"), index=True)
-    recipient_kind: Mapped[RecipientKind] = mapped_column(_enum(RecipientKind, "recipient"))
+    recipient_kind: Mapped[RecipientKind] = mapped_column(enum_column(RecipientKind, "recipient"))
     recipient_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     granted_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
@@ -181,7 +181,7 @@ class Associate(Base):
     employee_no: Mapped[str] = mapped_column(String(32), unique=True)
     team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), index=True)
     status: Mapped[AssociateStatus] = mapped_column(
-        _enum(AssociateStatus, "associate_status"), default=AssociateStatus.ACTIVE
+        enum_column(AssociateStatus, "associate_status"), default=AssociateStatus.ACTIVE
     )
     job_title: Mapped[str | None] = mapped_column(String(200))
     hire_date: Mapped[date | None] = mapped_column(Date)
@@ -275,3 +275,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     sequence: Mapped[int] = mapped_column(BigInteger)
     entry_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+# The associate's file lives in its own module; importing it here keeps every table on
+# `Base.metadata` for Alembic and the tests. At the end: it imports `Base` from this module.
+from crmsup.records import file_models as file_models  # noqa: E402

@@ -14,6 +14,7 @@ from crmsup.records import audit, validation
 from crmsup.records.accounts import creation_details, new_user
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
+from crmsup.records.discipline_defaults import default_levels
 from crmsup.records.dto import TeamRow
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import create_team_key
@@ -80,8 +81,15 @@ def initialise(
                 entity_id=user.id,
                 details=creation_details(user),
             )
+        levels = default_levels()
+        session.add_all(levels)
         audit.append(
-            session, "org.init", actor=first_admin, entity_type="site", entity_id=first_site.id
+            session,
+            "org.init",
+            actor=first_admin,
+            entity_type="site",
+            entity_id=first_site.id,
+            details={"discipline_levels": len(levels)},
         )
         first_admin.lock()
     return InitResult(organisation, recovery_sheet(recovery, organisation))

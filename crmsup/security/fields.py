@@ -53,13 +53,20 @@ class FieldCipher:
         self.key_id = key_id
 
     def encrypt(self, table: str, column: str, row_id: str, plaintext: str) -> bytes:
-        aad = FieldContext(table, column, row_id, self.key_id).associated_data()
-        nonce = os.urandom(NONCE_BYTES)
-        return FORMAT_V1 + nonce + self._aead.encrypt(nonce, plaintext.encode("utf-8"), aad)
+        return self.encrypt_bytes(table, column, row_id, plaintext.encode("utf-8"))
 
     def decrypt(self, table: str, column: str, row_id: str, blob: bytes) -> str:
+        return self.decrypt_bytes(table, column, row_id, blob).decode("utf-8")
+
+    def encrypt_bytes(self, table: str, column: str, row_id: str, plaintext: bytes) -> bytes:
+        """For files (attachments): the same format and binding as text fields."""
         aad = FieldContext(table, column, row_id, self.key_id).associated_data()
-        return decrypt_with(self._aead, aad, blob).decode("utf-8")
+        nonce = os.urandom(NONCE_BYTES)
+        return FORMAT_V1 + nonce + self._aead.encrypt(nonce, plaintext, aad)
+
+    def decrypt_bytes(self, table: str, column: str, row_id: str, blob: bytes) -> bytes:
+        aad = FieldContext(table, column, row_id, self.key_id).associated_data()
+        return decrypt_with(self._aead, aad, blob)
 
 
 def decrypt_with(aead: AESGCM, aad: bytes, blob: bytes) -> bytes:

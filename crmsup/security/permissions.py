@@ -50,10 +50,33 @@ class Action(StrEnum):
     RETENTION_REPORT = "retention.report"
     LEGAL_HOLD = "legal_hold"
     ERASE = "erase"
+    DISCIPLINE_VIEW = "discipline.view"
+    #: Create and edit drafts, issue, record the acknowledgement, annotate, attach files.
+    DISCIPLINE_WRITE = "discipline.write"
+    #: Approve or send back a level that needs approval.
+    DISCIPLINE_APPROVE = "discipline.approve"
+    DISCIPLINE_RESCIND = "discipline.rescind"
+    DISCIPLINE_LEVELS = "discipline.levels"
+    #: The consistency report: levels given for comparable histories, per supervisor.
+    DISCIPLINE_REPORT = "discipline.report"
+    REVIEW_VIEW = "review.view"
+    #: Create and edit drafts, submit, record the associate's comments and acknowledgement.
+    REVIEW_WRITE = "review.write"
+    REVIEW_FINALISE = "review.finalise"
+    REVIEW_TEMPLATES = "review.templates"
+    RECOMMENDATION_VIEW = "recommendation.view"
+    #: Draft, submit and withdraw recommendations; keep candidates and their interviews.
+    RECOMMENDATION_WRITE = "recommendation.write"
+    RECOMMENDATION_MANAGER_DECIDE = "recommendation.manager_decide"
+    RECOMMENDATION_HR_DECIDE = "recommendation.hr_decide"
 
 
 _R = Role
 _S = Scope
+#: Those who keep associates' files: HR everywhere, a site manager on their site, a
+#: supervisor on their teams.
+_KEEPERS = {_R.HR: _S.ORG, _R.SITE_MANAGER: _S.SITE, _R.SUPERVISOR: _S.TEAM}
+_APPROVERS = {_R.HR: _S.ORG, _R.SITE_MANAGER: _S.SITE}
 
 MATRIX: MappingProxyType[Action, MappingProxyType[Role, Scope]] = MappingProxyType(
     {
@@ -97,6 +120,22 @@ MATRIX: MappingProxyType[Action, MappingProxyType[Role, Scope]] = MappingProxyTy
             Action.RETENTION_REPORT: {_R.HR: _S.ORG},
             Action.LEGAL_HOLD: {_R.HR: _S.ORG},
             Action.ERASE: {_R.HR: _S.ORG},
+            # The associate's file: whoever holds the team's key, each within their scope.
+            # IT and auditors are absent from every row: they never read record content.
+            Action.DISCIPLINE_VIEW: _KEEPERS,
+            Action.DISCIPLINE_WRITE: _KEEPERS,
+            Action.DISCIPLINE_APPROVE: _APPROVERS,
+            Action.DISCIPLINE_RESCIND: _APPROVERS,
+            Action.DISCIPLINE_LEVELS: {_R.HR: _S.ORG},
+            Action.DISCIPLINE_REPORT: _APPROVERS,
+            Action.REVIEW_VIEW: _KEEPERS,
+            Action.REVIEW_WRITE: _KEEPERS,
+            Action.REVIEW_FINALISE: {_R.HR: _S.ORG},
+            Action.REVIEW_TEMPLATES: {_R.HR: _S.ORG},
+            Action.RECOMMENDATION_VIEW: _KEEPERS,
+            Action.RECOMMENDATION_WRITE: _KEEPERS,
+            Action.RECOMMENDATION_MANAGER_DECIDE: {_R.SITE_MANAGER: _S.SITE},
+            Action.RECOMMENDATION_HR_DECIDE: {_R.HR: _S.ORG},
         }.items()
     }
 )

@@ -11,7 +11,6 @@ admin who made it, which tests/unit/records/test_backup_service.py walks for eve
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -38,8 +37,8 @@ from crmsup.records.models import AssociateStatus, AuditEntry
 from crmsup.security.permissions import MATRIX, Action, Role, scope_of
 from crmsup.security.recovery import read_recovery_sheet
 from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org, add_associate
-
-Executor = Callable[[Org, Actor, Path], object]
+from tests.helpers.matrix import Executor
+from tests.unit.records import matrix_discipline, matrix_recommendations, matrix_reviews
 
 
 def _password_of(actor: Actor) -> str:
@@ -69,7 +68,7 @@ def _erase(org: Org, actor: Actor, _: Path) -> object:
     return erasure_service.erase_associate(org.db, actor, "E100", _password_of(actor), early=True)
 
 
-EXECUTORS: dict[Action, Executor] = {
+CORE: dict[Action, Executor] = {
     Action.SITE_ADD: lambda org, a, _: org_service.add_site(org.db, a, "Grenoble"),
     Action.TEAM_ADD: lambda org, a, _: org_service.add_team(org.db, a, "Team C", "Lyon"),
     Action.USER_ADD: lambda org, a, _: user_service.add_user(
@@ -98,6 +97,14 @@ EXECUTORS: dict[Action, Executor] = {
     Action.RETENTION_REPORT: lambda org, a, _: retention_service.report(org.db, a),
     Action.LEGAL_HOLD: _hold,
     Action.ERASE: _erase,
+}
+
+
+EXECUTORS: dict[Action, Executor] = {
+    **CORE,
+    **matrix_discipline.EXECUTORS,
+    **matrix_reviews.EXECUTORS,
+    **matrix_recommendations.EXECUTORS,
 }
 
 

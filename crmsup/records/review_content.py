@@ -1,0 +1,196 @@
+"""A review as stored: finding it in an associate's file, opening and sealing its encrypted
+fields, and the DTO a form is printed from.
+
+Ratings (`ratings_enc`, JSON {competency id: {"rating", "comment"}}), the overall score and
+the narrative fields are encrypted under the associate's data key, each bound to its column
+and row; what does not open as written fails closed (IntegrityFailure), never an empty field.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit, ValidationFailed
+from crmsup.records.file_models import Review, ReviewTemplate
+from crmsup.records.models import AuditEntry, Team, User
+from crmsup.records.review_dto import Competency, ReviewDetail, ReviewLine
+from crmsup.records.review_rules import clean_text, overall_score
+from crmsup.records.review_template_service import competencies_of, load_scale
+from crmsup.records.sealed_fields import open_json, open_text, seal_json
+from crmsup.records.subject import Subject
+from crmsup.security.fields import FieldCipher
+
+TABLE = Review.__tablename__
+ENTITY = "review"
+#: The narrative fields: DTO field → encrypted column, and how a message names it.
+TEXTS = {
+    "strengths": ("strengths_enc", "strengths"),
+    "improvements": ("improvements_enc", "areas to improve"),
+    "goals": ("goals_enc", "goals"),
+    "associate_comments": ("associate_comments_enc", "associate's comments"),
+}
+#: Audit actions about a review that do not change it.
+READS = ("review.view", "review.list")
+_SHORT_ID = re.compile(r"[0-9a-f]{8,32}")
+#: {competency id as text: (rating, comment)}, as `ratings_enc` holds it.
+Ratings = dict[str, tuple[int, str | None]]
+
+
+def review_in_file(
+    session: Session, subject: Subject, ref: str | uuid.UUID, *, lock: bool = False
+) -> Review:
+    """One of the associate's reviews, by id or the first 8 or more hex digits of it (exit 3
+    when that names none or several)."""
+    if isinstance(ref, uuid.UUID):
+        found = [ref]
+    else:
+        prefix = ref.strip().lower().replace("-", "")
+        if not _SHORT_ID.fullmatch(prefix):
+            raise ValidationFailed(
+                "a review is named by its id, or by the first 8 or more hex digits of it"
+            )
+        ids = session.scalars(select(Review.id).where(Review.associate_id == subject.associate_id))
+        found = [i for i in ids if i.hex.startswith(prefix)]
+        if len(found) > 1:
+            raise ValidationFailed(f"{ref} names several reviews: give more of the id")
+    review = session.get(Review, found[0], with_for_update=lock) if found else None
+    if review is None or review.associate_id != subject.associate_id:
+        raise NotFound(f"associate {subject.employee_no} has no review {ref}")
+    return review
+
+
+def open_ratings(cipher: FieldCipher, review: Review) -> Ratings:
+    """The stored ratings ({} before the first); anything but the shape `seal_ratings`
+    writes fails closed."""
+    raw = open_json(cipher, TABLE, review.id, "ratings_enc", review.ratings_enc)
+    if raw is None:
+        return {}
+    damaged = IntegrityFailure("the ratings of a review do not hold what was written")
+    if not isinstance(raw, dict):
+        raise damaged
+    out: Ratings = {}
+    for key, value in raw.items():
+        if not isinstance(value, dict):
+            raise damaged
+        rating, comment = value.get("rating"), value.get("comment")
+        if type(rating) is not int or not (comment is None or isinstance(comment, str)):
+            raise damaged
+        out[key] = (rating, comment)
+    return out
+
+
+def open_overall(cipher: FieldCipher, review: Review) -> Decimal | None:
+    text = open_text(cipher, TABLE, review.id, "overall_enc", review.overall_enc)
+    try:
+        return None if text is None else Decimal(text)
+    except InvalidOperation:
+        raise IntegrityFailure("the overall score of a review is damaged") from None
+
+
+def _username(session: Session, user_id: uuid.UUID | None) -> str | None:
+    return None if user_id is None else session.get_one(User, user_id).username
+
+
+def build_detail(
+    session: Session, cipher: FieldCipher, subject: Subject, review: Review
+) -> ReviewDetail:
+    template = session.get_one(ReviewTemplate, review.template_id)
+    ratings = open_ratings(cipher, review)
+    texts = {
+        field: open_text(cipher, TABLE, review.id, column, getattr(review, column))
+        for field, (column, _) in TEXTS.items()
+    }
+    lines = tuple(
+        ReviewLine(
+            c.id,
+            c.position,
+            c.name,
+            c.description,
+            c.weight,
+            *ratings.get(str(c.id), (None, None)),
+        )
+        for c in competencies_of(session, template.id)
+    )
+    return ReviewDetail(
+        id=review.id,
+        employee_no=subject.employee_no,
+        team=session.get_one(Team, subject.team_id).name,
+        kind=review.kind,
+        state=review.state,
+        period_start=review.period_start,
+        period_end=review.period_end,
+        reviewer=_username(session, review.reviewer_id) or "",
+        template_id=template.id,
+        template=template.name,
+        scale=load_scale(template),
+        lines=lines,
+        overall=open_overall(cipher, review),
+        created_at=review.created_at,
+        submitted_at=review.submitted_at,
+        acknowledged_on=review.acknowledged_on,
+        finalised_by=_username(session, review.finalised_by),
+        finalised_on=review.finalised_on,
+        version=review.version,
+        **texts,
+    )
+
+
+def _last_change(session: Session, review_id: uuid.UUID) -> str:
+    found = session.execute(
+        select(AuditEntry.actor_name, AuditEntry.at)
+        .where(
+            AuditEntry.entity_type == ENTITY,
+            AuditEntry.entity_id == str(review_id),
+            AuditEntry.outcome == "ok",
+            AuditEntry.action.not_in(READS),
+        )
+        .order_by(AuditEntry.sequence.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return "someone else"
+    return f"{found[0] or 'someone else'} at {found[1]:%Y-%m-%d %H:%M} UTC"
+
+
+def stale_edit(
+    session: Session, subject: Subject, review_id: uuid.UUID, read: int | None
+) -> StaleEdit:
+    """Refuse an edit of a version that is no longer current, naming who changed it since
+    (as the audit trail tells it)."""
+    current = session.get_one(Review, review_id).version
+    return StaleEdit(
+        f"review {review_id.hex[:8]} of associate {subject.employee_no} was changed by "
+        f"{_last_change(session, review_id)} since you read it (version {current}, you read "
+        f"{read}); nothing was overwritten: read it again and redo your change"
+    )
+
+
+def seal_ratings(
+    cipher: FieldCipher, review: Review, ratings: Ratings, competencies: Sequence[Competency]
+) -> None:
+    """Store `ratings` and the overall score they make (None until every competency of
+    `competencies` is rated)."""
+    stored = {key: {"rating": r, "comment": c} for key, (r, c) in ratings.items()}
+    review.ratings_enc = seal_json(cipher, TABLE, review.id, "ratings_enc", stored)
+    weights = {str(c.id): c.weight for c in competencies}
+    score = overall_score({key: r for key, (r, _) in ratings.items()}, weights)
+    review.overall_enc = (
+        None if score is None else cipher.encrypt(TABLE, "overall_enc", str(review.id), str(score))
+    )
+
+
+def set_text(cipher: FieldCipher, review: Review, field: str, value: str) -> bool:
+    """Set one narrative field ("" clears it); False when it already held that text."""
+    column, label = TEXTS[field]
+    text = clean_text(value, label)
+    if text == open_text(cipher, TABLE, review.id, column, getattr(review, column)):
+        return False
+    sealed = None if text is None else cipher.encrypt(TABLE, column, str(review.id), text)
+    setattr(review, column, sealed)
+    return True
