@@ -21,7 +21,7 @@ from crmsup.security.recovery import (
 )
 
 
-def _write_new_private_file(path: Path, text: str) -> Path:
+def write_new_private_file(path: Path, text: str) -> Path:
     """Write `text` to a new 0600 temp file beside `path`, fsync'd; return the temp path."""
     if path.exists():
         raise ValidationFailed(f"{path} already exists; choose a new file for the recovery key")
@@ -44,7 +44,7 @@ def cmd_init(ctx: Context) -> int:
     password = ctx.password()
     target = Path(args.recovery_key_file)
     key = new_recovery_key()
-    partial = _write_new_private_file(target, recovery_sheet(key, args.org.strip()))
+    partial = write_new_private_file(target, recovery_sheet(key, args.org.strip()))
     try:
         result = org_service.initialise(
             ctx.db,
