@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crmsup-admin: interrupted; nothing more was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`crmsup-admin associate list | head`): that is not an
+        # error. Point stdout at nothing so that the interpreter's final flush is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if os.environ.get("CRMSUP_DEBUG") == "1":
             raise
