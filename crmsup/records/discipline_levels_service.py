@@ -16,14 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit, validation
+from crmsup.records import audit, stale_edits, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.discipline_dto import LevelChange, LevelDetail, NewLevel
 from crmsup.records.discipline_rules import LevelRule
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
 from crmsup.records.file_models import DisciplineLevel
-from crmsup.records.models import AuditEntry
 from crmsup.records.scope import require
 from crmsup.security.permissions import Action
 
@@ -66,31 +65,6 @@ def list_levels(db: Database, actor: Actor) -> tuple[LevelDetail, ...]:
         require(actor, Action.DISCIPLINE_VIEW)
     with db.transaction() as session:
         return tuple(detail(level) for level in all_levels(session))
-
-
-def stale_edit(
-    session: Session, entity_type: str, entity_id: uuid.UUID, what: str, current: int, read: int
-) -> StaleEdit:
-    """StaleEdit naming who last changed the thing, and when, as the audit trail tells it."""
-    found = session.execute(
-        select(AuditEntry.actor_name, AuditEntry.at)
-        .where(
-            AuditEntry.entity_type == entity_type,
-            AuditEntry.entity_id == str(entity_id),
-            AuditEntry.outcome == "ok",
-            # Reads and notes change no version: they are not who changed it.
-            AuditEntry.action.not_like("%.view"),
-            AuditEntry.action != "discipline.annotate",
-        )
-        .order_by(AuditEntry.sequence.desc())
-        .limit(1)
-    ).first()
-    who = "someone else" if found is None else found[0] or "someone else"
-    when = "" if found is None else f" at {found[1]:%Y-%m-%d %H:%M} UTC"
-    return StaleEdit(
-        f"{what} was changed by {who}{when} since you read it (version {current}, you read "
-        f"{read}); nothing was changed: read it again and redo your change"
-    )
 
 
 def _name(value: str, levels: Sequence[DisciplineLevel], keep: DisciplineLevel | None) -> str:
@@ -204,3 +178,12 @@ def change_level(
             raise stale_edit(
                 session, ENTITY, level.id, f"level {level.name!r}", level.version, expected_version
             ) from None
+
+
+def stale_edit(
+    session: Session, entity_type: str, entity_id: uuid.UUID, what: str, current: int, read: int
+) -> StaleEdit:
+    """A discipline level's or record's stale edit; notes change no version."""
+    return stale_edits.stale_edit(
+        session, entity_type, entity_id, what, current, read, unchanged=("discipline.annotate",)
+    )

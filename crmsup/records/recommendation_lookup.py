@@ -21,12 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit
+from crmsup.records import audit, stale_edits
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.file_models import Candidate, DisciplineRecord, Recommendation, Review
-from crmsup.records.models import AuditEntry
 from crmsup.records.recommendation_dto import CANDIDATE_PREFIX, Link
 from crmsup.records.recommendation_rules import ACTIONS, LINK_TABLES, Step
 from crmsup.records.scope import actor_team_ids, require
@@ -183,20 +182,6 @@ def stale_edit(
     session: Session, entity_type: str, entity_id: uuid.UUID, label: str, current: int, read: int
 ) -> StaleEdit:
     """The refusal of a stale edit, naming who changed the record since (the audit trail)."""
-    found = session.execute(
-        select(AuditEntry.actor_name, AuditEntry.at)
-        .where(
-            AuditEntry.entity_type == entity_type,
-            AuditEntry.entity_id == str(entity_id),
-            AuditEntry.outcome == "ok",
-            AuditEntry.action.not_in(READS),
-        )
-        .order_by(AuditEntry.sequence.desc())
-        .limit(1)
-    ).first()
-    who = "someone else" if found is None else found[0] or "someone else"
-    when = "" if found is None else f" at {found[1]:%Y-%m-%d %H:%M} UTC"
-    return StaleEdit(
-        f"{label} was changed by {who}{when} since you read it (version {current}, you read "
-        f"{read}); nothing was overwritten: read it again and redo your change"
+    return stale_edits.stale_edit(
+        session, entity_type, entity_id, label, current, read, unchanged=READS
     )

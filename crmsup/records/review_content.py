@@ -16,9 +16,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmsup.records import stale_edits
 from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit, ValidationFailed
 from crmsup.records.file_models import Review, ReviewTemplate
-from crmsup.records.models import AuditEntry, Team, User
+from crmsup.records.models import Team, User
 from crmsup.records.review_dto import Competency, ReviewDetail, ReviewLine
 from crmsup.records.review_rules import clean_text, overall_score
 from crmsup.records.review_template_service import competencies_of, load_scale
@@ -141,34 +142,14 @@ def build_detail(
     )
 
 
-def _last_change(session: Session, review_id: uuid.UUID) -> str:
-    found = session.execute(
-        select(AuditEntry.actor_name, AuditEntry.at)
-        .where(
-            AuditEntry.entity_type == ENTITY,
-            AuditEntry.entity_id == str(review_id),
-            AuditEntry.outcome == "ok",
-            AuditEntry.action.not_in(READS),
-        )
-        .order_by(AuditEntry.sequence.desc())
-        .limit(1)
-    ).first()
-    if found is None:
-        return "someone else"
-    return f"{found[0] or 'someone else'} at {found[1]:%Y-%m-%d %H:%M} UTC"
-
-
 def stale_edit(
     session: Session, subject: Subject, review_id: uuid.UUID, read: int | None
 ) -> StaleEdit:
     """Refuse an edit of a version that is no longer current, naming who changed it since
     (as the audit trail tells it)."""
     current = session.get_one(Review, review_id).version
-    return StaleEdit(
-        f"review {review_id.hex[:8]} of associate {subject.employee_no} was changed by "
-        f"{_last_change(session, review_id)} since you read it (version {current}, you read "
-        f"{read}); nothing was overwritten: read it again and redo your change"
-    )
+    what = f"review {review_id.hex[:8]} of associate {subject.employee_no}"
+    return stale_edits.stale_edit(session, ENTITY, review_id, what, current, read, unchanged=READS)
 
 
 def seal_ratings(

@@ -27,10 +27,10 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit, ValidationFailed
 from crmsup.records.file_models import Review, ReviewCompetency, ReviewTemplate
-from crmsup.records.models import AuditEntry
 from crmsup.records.review_dto import Competency, CompetencySpec, TemplateDetail, TemplateSpec
 from crmsup.records.review_rules import SCALE_POINTS, clean_template
 from crmsup.records.scope import require
+from crmsup.records.stale_edits import stale_edit
 from crmsup.security.permissions import Action, scope_of
 
 ENTITY = "review_template"
@@ -207,30 +207,11 @@ def copy_template(db: Database, actor: Actor, ref: str | uuid.UUID, name: str) -
     return create_template(db, actor, spec)
 
 
-def _last_change(session: Session, template_id: uuid.UUID) -> str:
-    found = session.execute(
-        select(AuditEntry.actor_name, AuditEntry.at)
-        .where(
-            AuditEntry.entity_type == ENTITY,
-            AuditEntry.entity_id == str(template_id),
-            AuditEntry.outcome == "ok",
-        )
-        .order_by(AuditEntry.sequence.desc())
-        .limit(1)
-    ).first()
-    if found is None:
-        return "someone else"
-    return f"{found[0] or 'someone else'} at {found[1]:%Y-%m-%d %H:%M} UTC"
-
-
 def _stale(session: Session, template_id: uuid.UUID, read: int | None) -> StaleEdit:
     """Refuse an edit of a version that is no longer current, naming who changed it since."""
     template = session.get_one(ReviewTemplate, template_id)
-    return StaleEdit(
-        f"review template {template.name!r} was changed by {_last_change(session, template_id)} "
-        f"since you read it (version {template.version}, you read {read}); nothing was "
-        "overwritten: read it again and redo your change"
-    )
+    what = f"review template {template.name!r}"
+    return stale_edit(session, ENTITY, template_id, what, template.version, read)
 
 
 def _locked(

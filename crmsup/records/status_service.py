@@ -8,19 +8,18 @@ and a stale one is refused, naming who changed the record since (from the audit 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit, validation
+from crmsup.records import audit, stale_edits, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
-from crmsup.records.models import Associate, AssociateStatus, AuditEntry, Team
+from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.scope import require_team
 from crmsup.security.permissions import Action
 
@@ -56,31 +55,9 @@ def check_status(
         )
 
 
-def last_change(session: Session, associate_id: uuid.UUID) -> tuple[str | None, datetime] | None:
-    """Who last changed the associate, and when, as the audit trail tells it."""
-    found = session.execute(
-        select(AuditEntry.actor_name, AuditEntry.at)
-        .where(
-            AuditEntry.entity_type == "associate",
-            AuditEntry.entity_id == str(associate_id),
-            AuditEntry.outcome == "ok",
-            AuditEntry.action.not_in(_READS),
-        )
-        .order_by(AuditEntry.sequence.desc())
-        .limit(1)
-    ).first()
-    return None if found is None else (found[0], found[1])
-
-
 def stale_edit(session: Session, associate: Associate, read: int) -> StaleEdit:
-    change = last_change(session, associate.id)
-    who = "someone else" if change is None else f"{change[0] or 'someone else'}"
-    when = "" if change is None else f" at {change[1]:%Y-%m-%d %H:%M} UTC"
-    return StaleEdit(
-        f"associate {associate.employee_no} was changed by {who}{when} since you read it "
-        f"(version {associate.version}, you read {read}); nothing was overwritten: "
-        "read it again and redo your change"
-    )
+    what = f"associate {associate.employee_no}"
+    return stale_edits.stale_edit(session, "associate", associate.id, what, associate.version, read)
 
 
 def set_status(
