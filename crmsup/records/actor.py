@@ -44,3 +44,7 @@ class Actor:
         """Forget every private and scope key held by this session."""
         self._keys = None
         self._scope_keys.clear()
+
+    def unlock(self, keys: UserKeys) -> None:
+        """Hold the keys reopened by the user's password after a lock."""
+        self._keys = keys

@@ -44,7 +44,7 @@ def _refused(db: Database, user: User | None, outcome: str, reason: str) -> None
         )
 
 
-def _record_failure(db: Database, user: User, now: datetime) -> datetime | None:
+def _record_failure(db: Database, user: User, now: datetime, reason: str) -> datetime | None:
     """Count one failed attempt; return the lock-out end when this attempt locked the account.
 
     The count and its audit entry commit together."""
@@ -69,9 +69,31 @@ def _record_failure(db: Database, user: User, now: datetime) -> datetime | None:
             entity_type="user",
             entity_id=user.id,
             outcome="locked" if locks else "failed",
-            details={"reason": "wrong password"},
+            details={"reason": reason},
         )
         return fresh.locked_until if locks else None
+
+
+def _open_keys(
+    db: Database, user: User, password: str, now: datetime, reason: str, wrong: str = _WRONG
+) -> UserKeys:
+    """The user's keys, unless the account is disabled or locked out or the password is wrong;
+    every refusal is recorded, and a wrong password counts towards the lock-out."""
+    if user.disabled:
+        _refused(db, user, "failed", "account disabled")
+        raise AuthenticationFailed("this account is disabled; ask IT to re-enable it")
+    if user.locked_until is not None and user.locked_until > now:
+        _refused(db, user, "locked", "account locked")
+        raise LockedOut(user.locked_until)
+    try:
+        return UserKeys.open_with_password(
+            user.sealed_private, password, user.kdf_salt, kdf_params_of(user), str(user.id)
+        )
+    except WrongPassword:
+        until = _record_failure(db, user, now, reason)
+        if until is not None:
+            raise LockedOut(until) from None
+        raise AuthenticationFailed(wrong) from None
 
 
 def login(
@@ -93,21 +115,7 @@ def login(
         derive_key(password, new_salt(), kdf_defaults)
         _refused(db, None, "failed", "unknown account")
         raise AuthenticationFailed(_WRONG)
-    if user.disabled:
-        _refused(db, user, "failed", "account disabled")
-        raise AuthenticationFailed("this account is disabled; ask IT to re-enable it")
-    if user.locked_until is not None and user.locked_until > now:
-        _refused(db, user, "locked", "account locked")
-        raise LockedOut(user.locked_until)
-    try:
-        keys = UserKeys.open_with_password(
-            user.sealed_private, password, user.kdf_salt, kdf_params_of(user), str(user.id)
-        )
-    except WrongPassword:
-        until = _record_failure(db, user, now)
-        if until is not None:
-            raise LockedOut(until) from None
-        raise AuthenticationFailed(_WRONG) from None
+    keys = _open_keys(db, user, password, now, "wrong password")
     actor = Actor(user.id, user.username, user.role, user.site_id, keys)
     with db.transaction() as session:
         fresh = session.get_one(User, user.id)
@@ -188,3 +196,41 @@ def reauthenticate(db: Database, actor: Actor, password: str, purpose: str) -> N
                 details={"purpose": purpose},
             )
         raise AuthenticationFailed(f"the password is needed again to {purpose}") from None
+
+
+def lock(db: Database, actor: Actor) -> None:
+    """Lock the session (manual lock or idle timeout): record it, then forget every key."""
+    _record_session(db, actor, "session.lock")
+    actor.lock()
+
+
+def logout(db: Database, actor: Actor) -> None:
+    """End the session: record it, then forget every key. A locked session ends unrecorded
+    beyond its lock entry, since nothing can sign for it."""
+    if not actor.locked:
+        _record_session(db, actor, "logout")
+    actor.lock()
+
+
+def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = None) -> None:
+    """Reopen a locked session with the user's password. A wrong password counts towards the
+    lock-out like a failed login; a changed role or a disabled account needs a fresh login."""
+    now = now or utcnow()
+    with db.transaction() as session:
+        user = session.get_one(User, actor.user_id)
+    if user.role != actor.role or user.site_id != actor.site_id:
+        _refused(db, user, "failed", "role changed while locked")
+        raise AuthenticationFailed("your role has changed since you logged in; log in again")
+    keys = _open_keys(db, user, password, now, "wrong password at unlock", "wrong password")
+    actor.unlock(keys)
+    with db.transaction() as session:
+        fresh = session.get_one(User, user.id)
+        fresh.failed_logins = 0
+        fresh.lockouts = 0
+        fresh.locked_until = None
+        audit.append(session, "session.unlock", actor=actor, entity_type="user", entity_id=user.id)
+
+
+def _record_session(db: Database, actor: Actor, action: str) -> None:
+    with db.transaction() as session:
+        audit.append(session, action, actor=actor, entity_type="user", entity_id=actor.user_id)
