@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from crmsup.app import build_main_window, load_database_info, parse_args
 from crmsup.settings import DB_ENV, Settings
 from crmsup.ui.tasks import TaskRunner
+from tests.helpers.qt_waits import OPENING_MS
 
 
 def test_built_window_shows_and_reaches_no_organisation_yet(
@@ -20,7 +21,7 @@ def test_built_window_shows_and_reaches_no_organisation_yet(
     qtbot.addWidget(window)
     window.show()
 
-    qtbot.waitUntil(lambda: "No organisation yet" in window.status_text())
+    qtbot.waitUntil(lambda: "No organisation yet" in window.status_text(), timeout=OPENING_MS)
     assert window.isVisible()
     assert window.windowTitle() == "crmsup"
 

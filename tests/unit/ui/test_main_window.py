@@ -15,6 +15,7 @@ from crmsup.records.database import open_database
 from crmsup.records.info_service import DatabaseInfo, database_info
 from crmsup.ui.main_window import INIT_COMMAND, MainWindow
 from crmsup.ui.tasks import TaskRunner
+from tests.helpers.qt_waits import OPENING_MS
 
 
 def loader(url: str) -> Callable[[], DatabaseInfo]:
@@ -50,7 +51,7 @@ def test_empty_database_shows_no_organisation_and_the_command(
     url = f"sqlite:///{tmp_path / 'crmsup.db'}"
     window = shown_window(qtbot, runner, loader(url))
 
-    qtbot.waitUntil(lambda: "No organisation yet" in window.status_text())
+    qtbot.waitUntil(lambda: "No organisation yet" in window.status_text(), timeout=OPENING_MS)
 
     assert window.windowTitle() == "crmsup"
     texts = label_texts(window)
@@ -72,7 +73,7 @@ def test_status_says_opening_until_the_information_arrives(
     window = shown_window(qtbot, runner, load)
     assert "Opening the database" in window.status_text()
 
-    with qtbot.waitSignal(window.loaded):
+    with qtbot.waitSignal(window.loaded, timeout=OPENING_MS):
         release.set()
     assert "No organisation yet" in window.status_text()
 
@@ -93,7 +94,7 @@ def test_initialised_database_shows_organisation_and_counts(
     )
     window = shown_window(qtbot, runner, lambda: info)
 
-    with qtbot.waitSignal(window.loaded):
+    with qtbot.waitSignal(window.loaded, timeout=OPENING_MS):
         pass
     texts = label_texts(window)
     assert "Northwind Contact Centre" in window.status_text()
@@ -115,7 +116,7 @@ def test_database_that_cannot_be_opened_shows_the_error(
 ) -> None:
     window = shown_window(qtbot, runner, loader(url))
 
-    with qtbot.waitSignal(window.loaded):
+    with qtbot.waitSignal(window.loaded, timeout=OPENING_MS):
         pass
     assert expected in window.status_text()
     assert INIT_COMMAND not in label_texts(window)
@@ -129,7 +130,7 @@ def test_unexpected_error_shows_a_generic_line_and_logs_the_type_only(
 
     with caplog.at_level(logging.ERROR):
         window = shown_window(qtbot, runner, load)
-        with qtbot.waitSignal(window.loaded):
+        with qtbot.waitSignal(window.loaded, timeout=OPENING_MS):
             pass
 
     assert "unexpected error" in window.status_text()
@@ -143,7 +144,7 @@ def test_window_closes_and_the_runner_shuts_down(
     qtbot: QtBot, runner: TaskRunner, tmp_path: Path
 ) -> None:
     window = shown_window(qtbot, runner, loader(f"sqlite:///{tmp_path / 'crmsup.db'}"))
-    with qtbot.waitSignal(window.loaded):
+    with qtbot.waitSignal(window.loaded, timeout=OPENING_MS):
         pass
 
     assert window.close()
