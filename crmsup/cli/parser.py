@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from crmsup.cli import (
+    associate_file_commands,
     audit_commands,
     backup_commands,
     demo_commands,
@@ -150,9 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     a_add.add_argument("--born", metavar="YYYY-MM-DD")
     a_list = add_command(associate, "list", people.cmd_associate_list, "the roster you may see")
     a_list.add_argument("--team", metavar="T")
-    add_command(associate, "show", people.cmd_associate_show, "one associate's file").add_argument(
-        "employee_no", metavar="N"
-    )
+    add_command(
+        associate, "show", people.cmd_associate_show, "one associate's details"
+    ).add_argument("employee_no", metavar="N")
+    associate_file_commands.register(associate)
     for module in (
         audit_commands,
         backup_commands,

@@ -129,7 +129,12 @@ def _detail(session: Session, actor: Actor, associate: Associate) -> AssociateDe
             f"associate {associate.employee_no} was erased on {associate.erased_at:%Y-%m-%d}; "
             "only a tombstone remains (employee number, team, status, dates)"
         )
-    cipher = data_cipher(session, actor, associate.id)
+    return detail_with(session, data_cipher(session, actor, associate.id), associate)
+
+
+def detail_with(session: Session, cipher: FieldCipher, associate: Associate) -> AssociateDetail:
+    """The associate decrypted with their data key `cipher` (already opened by the caller,
+    who checked the actor may read them and that they were not erased)."""
     team = session.get_one(Team, associate.team_id)
     site = session.get_one(Site, team.site_id)
     row_id = str(associate.id)

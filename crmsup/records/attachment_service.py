@@ -13,6 +13,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -139,19 +140,33 @@ def infos(
 ) -> tuple[AttachmentInfo, ...]:
     """The attachments of one record, oldest first, their names decrypted (no check, no
     audit: for services that already checked and audit the record's view)."""
+    return infos_by_record(session, cipher, subject, record_type, [record_id]).get(record_id, ())
+
+
+def infos_by_record(
+    session: Session,
+    cipher: FieldCipher,
+    subject: Subject,
+    record_type: str,
+    record_ids: Iterable[uuid.UUID],
+) -> dict[uuid.UUID, tuple[AttachmentInfo, ...]]:
+    """The attachments of several records of the associate, in one query, by record."""
     query = (
         select(Attachment, User.username)
         .join(User, User.id == Attachment.added_by)
         .where(
             Attachment.associate_id == subject.associate_id,
             Attachment.record_type == record_type,
-            Attachment.record_id == record_id,
+            Attachment.record_id.in_(set(record_ids)),
         )
         .order_by(Attachment.added_at, Attachment.id)
     )
     found = list(session.execute(query))
     names = {row.added_by: name for row, name in found}
-    return tuple(_info(row, cipher, subject.employee_no, names) for row, _ in found)
+    out: dict[uuid.UUID, list[AttachmentInfo]] = {}
+    for row, _ in found:
+        out.setdefault(row.record_id, []).append(_info(row, cipher, subject.employee_no, names))
+    return {record_id: tuple(items) for record_id, items in out.items()}
 
 
 def delete_for(session: Session, record_type: str, record_id: uuid.UUID) -> int:

@@ -192,14 +192,25 @@ def _candidate(rec: Recommendation) -> uuid.UUID:
 
 
 def detail_of(session: Session, cipher: FieldCipher, rec: Recommendation) -> RecommendationDetail:
-    (row,) = rows_of(session, [rec])
-    return RecommendationDetail(
-        **{name: getattr(row, name) for name in RecommendationRow.__dataclass_fields__},
-        proposed_title=open_title(cipher, rec),
-        rationale=open_rationale(cipher, rec),
-        links=open_links(cipher, rec),
-        manager_comment=open_text(
-            cipher, TABLE, rec.id, "manager_comment_enc", rec.manager_comment_enc
-        ),
-        hr_comment=open_text(cipher, TABLE, rec.id, "hr_comment_enc", rec.hr_comment_enc),
-    )
+    (detail,) = details_of(session, cipher, [rec])
+    return detail
+
+
+def details_of(
+    session: Session, cipher: FieldCipher, recs: Sequence[Recommendation]
+) -> list[RecommendationDetail]:
+    """The recommendations decrypted (all under `cipher`: one subject's), with the people,
+    teams and numbers they name looked up once for all of them."""
+    return [
+        RecommendationDetail(
+            **{name: getattr(row, name) for name in RecommendationRow.__dataclass_fields__},
+            proposed_title=open_title(cipher, rec),
+            rationale=open_rationale(cipher, rec),
+            links=open_links(cipher, rec),
+            manager_comment=open_text(
+                cipher, TABLE, rec.id, "manager_comment_enc", rec.manager_comment_enc
+            ),
+            hr_comment=open_text(cipher, TABLE, rec.id, "hr_comment_enc", rec.hr_comment_enc),
+        )
+        for rec, row in zip(recs, rows_of(session, recs), strict=True)
+    ]

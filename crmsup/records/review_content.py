@@ -22,7 +22,7 @@ from crmsup.records.file_models import Review, ReviewTemplate
 from crmsup.records.models import Team, User
 from crmsup.records.review_dto import Competency, ReviewDetail, ReviewLine
 from crmsup.records.review_rules import clean_text, overall_score
-from crmsup.records.review_template_service import competencies_of, load_scale
+from crmsup.records.review_template_service import competencies_by_template, load_scale
 from crmsup.records.sealed_fields import open_json, open_text, seal_json
 from crmsup.records.subject import Subject
 from crmsup.security.fields import FieldCipher
@@ -94,14 +94,44 @@ def open_overall(cipher: FieldCipher, review: Review) -> Decimal | None:
         raise IntegrityFailure("the overall score of a review is damaged") from None
 
 
-def _username(session: Session, user_id: uuid.UUID | None) -> str | None:
-    return None if user_id is None else session.get_one(User, user_id).username
-
-
 def build_detail(
     session: Session, cipher: FieldCipher, subject: Subject, review: Review
 ) -> ReviewDetail:
-    template = session.get_one(ReviewTemplate, review.template_id)
+    (detail,) = details_of(session, cipher, subject, [review])
+    return detail
+
+
+def details_of(
+    session: Session, cipher: FieldCipher, subject: Subject, reviews: Sequence[Review]
+) -> list[ReviewDetail]:
+    """The reviews decrypted, with what they name (templates, competencies, people) looked
+    up once for all of them: a file of many reviews costs a few queries, not a few each."""
+    template_ids = {r.template_id for r in reviews}
+    templates = {
+        t.id: t
+        for t in session.scalars(select(ReviewTemplate).where(ReviewTemplate.id.in_(template_ids)))
+    }
+    scales = {tid: load_scale(t) for tid, t in templates.items()}
+    competencies = competencies_by_template(session, template_ids)
+    people = {u for r in reviews for u in (r.reviewer_id, r.finalised_by) if u is not None}
+    names = dict(session.execute(select(User.id, User.username).where(User.id.in_(people))).all())
+    team = session.get_one(Team, subject.team_id).name if reviews else ""
+    return [
+        _assemble(cipher, subject, r, templates[r.template_id], scales, competencies, names, team)
+        for r in reviews
+    ]
+
+
+def _assemble(
+    cipher: FieldCipher,
+    subject: Subject,
+    review: Review,
+    template: ReviewTemplate,
+    scales: dict[uuid.UUID, tuple[str, ...]],
+    competencies: dict[uuid.UUID, tuple[Competency, ...]],
+    names: dict[uuid.UUID, str],
+    team: str,
+) -> ReviewDetail:
     ratings = open_ratings(cipher, review)
     texts = {
         field: open_text(cipher, TABLE, review.id, column, getattr(review, column))
@@ -116,26 +146,26 @@ def build_detail(
             c.weight,
             *ratings.get(str(c.id), (None, None)),
         )
-        for c in competencies_of(session, template.id)
+        for c in competencies.get(template.id, ())
     )
     return ReviewDetail(
         id=review.id,
         employee_no=subject.employee_no,
-        team=session.get_one(Team, subject.team_id).name,
+        team=team,
         kind=review.kind,
         state=review.state,
         period_start=review.period_start,
         period_end=review.period_end,
-        reviewer=_username(session, review.reviewer_id) or "",
+        reviewer=names[review.reviewer_id],
         template_id=template.id,
         template=template.name,
-        scale=load_scale(template),
+        scale=scales[template.id],
         lines=lines,
         overall=open_overall(cipher, review),
         created_at=review.created_at,
         submitted_at=review.submitted_at,
         acknowledged_on=review.acknowledged_on,
-        finalised_by=_username(session, review.finalised_by),
+        finalised_by=None if review.finalised_by is None else names[review.finalised_by],
         finalised_on=review.finalised_on,
         version=review.version,
         **texts,

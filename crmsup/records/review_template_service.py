@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -62,12 +62,24 @@ def load_scale(template: ReviewTemplate) -> tuple[str, ...]:
 
 
 def competencies_of(session: Session, template_id: uuid.UUID) -> tuple[Competency, ...]:
+    return competencies_by_template(session, [template_id]).get(template_id, ())
+
+
+def competencies_by_template(
+    session: Session, template_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Competency, ...]]:
+    """The competencies of each template, in form order, in one query."""
     rows = session.scalars(
         select(ReviewCompetency)
-        .where(ReviewCompetency.template_id == template_id)
-        .order_by(ReviewCompetency.position)
+        .where(ReviewCompetency.template_id.in_(set(template_ids)))
+        .order_by(ReviewCompetency.template_id, ReviewCompetency.position)
     )
-    return tuple(Competency(c.id, c.position, c.name, c.description, c.weight) for c in rows)
+    found: dict[uuid.UUID, list[Competency]] = {}
+    for c in rows:
+        found.setdefault(c.template_id, []).append(
+            Competency(c.id, c.position, c.name, c.description, c.weight)
+        )
+    return {tid: tuple(items) for tid, items in found.items()}
 
 
 def _reviews_using(session: Session, template_id: uuid.UUID) -> int:

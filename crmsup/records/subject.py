@@ -70,13 +70,18 @@ def checked(
 ) -> Iterator[Subject]:
     """Find the associate and check `action` on them; a refusal is audited as
     `audit_action` on (`entity_type`, `entity_id`, or the associate when None)."""
+    refused: PermissionDenied | None = None
     with db.transaction() as session:
         subject = find_associate(session, employee_no)
+        try:
+            require_subject(session, actor, action, subject)
+        except PermissionDenied as exc:
+            refused = exc
     with audit.denials_recorded(
         db, actor, audit_action, entity_type, entity_id or subject.associate_id
     ):
-        with db.transaction() as session:
-            require_subject(session, actor, action, subject)
+        if refused is not None:
+            raise refused
         yield subject
 
 

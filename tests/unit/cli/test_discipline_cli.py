@@ -189,3 +189,16 @@ def test_approval_levels_report_and_refusals_with_their_exit_codes(
         handle.truncate(10 * 1024 * 1024 + 1)
     assert cli.as_("sup-a", "attachment", "add", "E101", ref, str(big)) == 3
     assert "attachments are limited to 10 MiB" in cli.err
+
+
+def test_the_whole_file_opens_at_once_and_only_for_its_keepers(cli: Cli) -> None:
+    added = ["discipline", "add", "E100", "--category", "conduct", "--incident", "2025-05-28"]
+    made = cli.json_as("sup-a", *added, "--description", FACTS, *DAY)
+    opened = cli.json_as("sup-a", "associate", "file", "E100", *DAY)
+    assert opened["associate"]["last_name"] == "Bøe"
+    assert [d["description"] for d in opened["discipline"]] == [FACTS]
+    assert (opened["reviews"], opened["recommendations"]) == ([], [])
+    assert cli.as_("sup-a", "associate", "file", "E100", *DAY) == 0
+    assert "discipline (1)" in cli.out
+    assert made["row"]["id"][:8] in cli.out
+    assert cli.as_("root", "associate", "file", "E100") == 4

@@ -1,0 +1,107 @@
+"""The associate's whole file at once: who they are, and every record kept about them,
+decrypted into DTOs — what a keeper opens to read or print the file.
+
+One permission check and one audit entry ("associate.file" on the associate, with the
+number of records of each kind) cover the whole file; opening one record on its own is
+audited on that record. Every area is read with a few set-based queries for the whole file
+(`details_of` in each area's content module), so a file of hundreds of records costs a
+handful of queries, not several per record. An area the role may not read is left out
+(None), never shown empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from crmsup.records import (
+    audit,
+    discipline_content,
+    recommendation_content,
+    review_content,
+)
+from crmsup.records.actor import Actor
+from crmsup.records.associate_service import detail_with
+from crmsup.records.database import Database
+from crmsup.records.discipline_dto import DisciplineDetail
+from crmsup.records.dto import AssociateDetail
+from crmsup.records.file_models import DisciplineRecord, Recommendation, Review
+from crmsup.records.models import Associate
+from crmsup.records.recommendation_dto import RecommendationDetail
+from crmsup.records.review_dto import ReviewDetail
+from crmsup.records.subject import checked, cipher_for
+from crmsup.security.permissions import Action, scope_of
+
+
+@dataclass(frozen=True, slots=True)
+class AssociateFile:
+    """One associate's file, newest records first in each area; None: not for this role."""
+
+    associate: AssociateDetail
+    discipline: tuple[DisciplineDetail, ...] | None
+    reviews: tuple[ReviewDetail, ...] | None
+    recommendations: tuple[RecommendationDetail, ...] | None
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the file shows (what the audit entry records)."""
+        areas = {
+            "discipline": self.discipline,
+            "reviews": self.reviews,
+            "recommendations": self.recommendations,
+        }
+        return {name: len(found) for name, found in areas.items() if found is not None}
+
+
+def open_file(db: Database, actor: Actor, employee_no: str, today: date) -> AssociateFile:
+    """The associate's file, decrypted; `today` decides which discipline records still count.
+
+    PermissionDenied (audited) outside the actor's scope or for a role that reads no
+    associate; NotFound for an unknown or erased associate."""
+    with (
+        checked(
+            db, actor, Action.ASSOCIATE_VIEW, "associate.file", employee_no, "associate"
+        ) as subject,
+        db.transaction() as session,
+    ):
+        cipher = cipher_for(session, actor, subject)
+        associate = detail_with(session, cipher, session.get_one(Associate, subject.associate_id))
+        discipline = reviews = recommendations = None
+        if _may(actor, Action.DISCIPLINE_VIEW):
+            records = session.scalars(
+                select(DisciplineRecord)
+                .where(DisciplineRecord.associate_id == subject.associate_id)
+                .order_by(DisciplineRecord.created_at.desc(), DisciplineRecord.id)
+            ).all()
+            discipline = tuple(
+                discipline_content.details_of(session, cipher, subject, records, today)
+            )
+        if _may(actor, Action.REVIEW_VIEW):
+            found = session.scalars(
+                select(Review)
+                .where(Review.associate_id == subject.associate_id)
+                .order_by(Review.period_end.desc(), Review.created_at.desc(), Review.id)
+            ).all()
+            reviews = tuple(review_content.details_of(session, cipher, subject, found))
+        if _may(actor, Action.RECOMMENDATION_VIEW):
+            recs = session.scalars(
+                select(Recommendation)
+                .where(Recommendation.associate_id == subject.associate_id)
+                .order_by(Recommendation.created_at.desc(), Recommendation.id)
+            ).all()
+            recommendations = tuple(recommendation_content.details_of(session, cipher, recs))
+        opened = AssociateFile(associate, discipline, reviews, recommendations)
+        audit.append(
+            session,
+            "associate.file",
+            actor=actor,
+            entity_type="associate",
+            entity_id=subject.associate_id,
+            details=dict(opened.counts()),
+        )
+        return opened
+
+
+def _may(actor: Actor, action: Action) -> bool:
+    return scope_of(actor.role, action) is not None
