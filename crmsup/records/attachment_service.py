@@ -20,7 +20,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, validation
+from crmsup.records import audit, short_ids, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.discipline_dto import AttachmentContent, AttachmentInfo
@@ -36,7 +36,6 @@ TABLE = Attachment.__tablename__
 ENTITY = "attachment"
 MAX_BYTES = 10 * 1024 * 1024
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
-_SHORT_ID = re.compile(r"[0-9a-f]{8,32}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +70,10 @@ def area_of(record_type: str) -> Area:
     return area
 
 
-def _by_ref(ids: list[uuid.UUID], ref: str | uuid.UUID, what: str) -> uuid.UUID | None:
-    """The id among `ids` that `ref` names (a whole id, or 8 or more of its first hex
-    digits); None when none does, ValidationFailed when several do."""
-    if isinstance(ref, uuid.UUID):
-        return ref if ref in ids else None
-    prefix = ref.strip().lower().replace("-", "")
-    if not _SHORT_ID.fullmatch(prefix):
-        raise ValidationFailed(f"a {what} is named by its id, or the first 8 or more hex digits")
-    found = [i for i in ids if i.hex.startswith(prefix)]
-    if len(found) > 1:
-        raise ValidationFailed(f"{ref} names several of the associate's {what}s: give more of it")
-    return found[0] if found else None
-
-
 def _record_id(session: Session, subject: Subject, area: Area, ref: str | uuid.UUID) -> uuid.UUID:
     model = area.model
     ids = list(session.scalars(select(model.id).where(model.associate_id == subject.associate_id)))
-    found = _by_ref(ids, ref, "record")
+    found = short_ids.find(ids, ref, "record", "of the associate")
     if found is None:
         raise NotFound(f"associate {subject.employee_no} has no {model.__tablename__} record {ref}")
     return found
@@ -265,7 +250,7 @@ def open_attachment(
             Attachment.associate_id == subject.associate_id
         )
         types = dict(session.execute(query).all())
-        found = _by_ref(list(types), ref, "attachment")
+        found = short_ids.find(types, ref, "attachment", "of the associate")
         if found is None:
             raise NotFound(f"associate {subject.employee_no} has no attachment {ref}")
     area = area_of(types[found])

@@ -7,7 +7,6 @@ no permission is checked here: the callers check first, through `subject.checked
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import attachment_service, discipline_rules
+from crmsup.records import attachment_service, discipline_rules, short_ids
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.discipline_dto import (
@@ -29,7 +28,7 @@ from crmsup.records.discipline_dto import (
     Suggestion,
 )
 from crmsup.records.discipline_levels_service import all_levels, detail, rule, stale_edit
-from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit, ValidationFailed
+from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
 from crmsup.records.file_models import (
     DisciplineCategory,
     DisciplineLevel,
@@ -54,7 +53,6 @@ TEXTS = {
     "statement": "statement_enc",
     "deviation_reason": "deviation_reason_enc",
 }
-_SHORT_ID = re.compile(r"[0-9a-f]{8,32}")
 
 
 def record_in_file(
@@ -62,21 +60,11 @@ def record_in_file(
 ) -> DisciplineRecord:
     """One of the associate's records, by id or by the first 8 or more hex digits of it
     (ValidationFailed, exit 3, when that names none or several)."""
-    if isinstance(ref, uuid.UUID):
-        found = [ref]
-    else:
-        prefix = ref.strip().lower().replace("-", "")
-        if not _SHORT_ID.fullmatch(prefix):
-            raise ValidationFailed(
-                "a discipline record is named by its id, or by the first 8 or more hex digits of it"
-            )
-        ids = session.scalars(
-            select(DisciplineRecord.id).where(DisciplineRecord.associate_id == subject.associate_id)
-        )
-        found = [i for i in ids if i.hex.startswith(prefix)]
-        if len(found) > 1:
-            raise ValidationFailed(f"{ref} names several discipline records: give more of the id")
-    record = session.get(DisciplineRecord, found[0], with_for_update=lock) if found else None
+    ids = session.scalars(
+        select(DisciplineRecord.id).where(DisciplineRecord.associate_id == subject.associate_id)
+    )
+    found = short_ids.find(ids, ref, "discipline record")
+    record = None if found is None else session.get(DisciplineRecord, found, with_for_update=lock)
     if record is None or record.associate_id != subject.associate_id:
         raise NotFound(f"associate {subject.employee_no} has no discipline record {ref}")
     return record

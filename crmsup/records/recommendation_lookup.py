@@ -11,9 +11,8 @@ the same way, since the caller's work runs inside `checked`.
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit, stale_edits
+from crmsup.records import audit, short_ids, stale_edits
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from crmsup.records.errors import PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.file_models import Candidate, DisciplineRecord, Recommendation, Review
 from crmsup.records.recommendation_dto import CANDIDATE_PREFIX, Link
 from crmsup.records.recommendation_rules import ACTIONS, LINK_TABLES, Step
@@ -33,27 +32,8 @@ from crmsup.records.subject import find_associate
 from crmsup.security.permissions import Action
 
 ENTITY = "recommendation"
-_SHORT_ID = re.compile(r"[0-9a-f]{8,32}")
 #: Audit actions that read and do not change; a stale edit names the last one that changed.
 READS = ("recommendation.view", "recommendation.list", "candidate.view", "candidate.list")
-
-
-def match_ref(ids: Iterable[uuid.UUID], ref: str | uuid.UUID, what: str, where: str) -> uuid.UUID:
-    """The one id of `ids` that `ref` names: the id, or its first 8 or more hex digits."""
-    if isinstance(ref, uuid.UUID):
-        found = [ref] if ref in set(ids) else []
-    else:
-        prefix = ref.strip().lower().replace("-", "")
-        if not _SHORT_ID.fullmatch(prefix):
-            raise ValidationFailed(
-                f"a {what} is named by its id, or by the first 8 or more hex digits of it"
-            )
-        found = [i for i in ids if i.hex.startswith(prefix)]
-        if len(found) > 1:
-            raise ValidationFailed(f"{ref} names several {what}s {where}: give more of the id")
-    if not found:
-        raise NotFound(f"there is no {what} {ref} {where}")
-    return found[0]
 
 
 def candidate_id(session: Session, ref: str | uuid.UUID) -> uuid.UUID:
@@ -61,7 +41,7 @@ def candidate_id(session: Session, ref: str | uuid.UUID) -> uuid.UUID:
     query = select(Candidate.id).where(Candidate.erased_at.is_(None))
     if isinstance(ref, uuid.UUID):
         query = query.where(Candidate.id == ref)
-    return match_ref(session.scalars(query), ref, "candidate", "among the candidates")
+    return short_ids.match(session.scalars(query), ref, "candidate", "among the candidates")
 
 
 def find_link(session: Session, employee_no: str, text: str) -> Link:
@@ -77,7 +57,7 @@ def find_link(session: Session, employee_no: str, text: str) -> Link:
     model = DisciplineRecord if table == DisciplineRecord.__tablename__ else Review
     ids = session.scalars(select(model.id).where(model.associate_id == found.associate_id))
     what = "discipline record" if model is DisciplineRecord else "review"
-    return Link(table, match_ref(ids, ref, what, f"of associate {found.employee_no}"))
+    return Link(table, short_ids.match(ids, ref, what, f"of associate {found.employee_no}"))
 
 
 def split_subject(subject: str) -> tuple[str | None, str | None]:
@@ -118,7 +98,7 @@ def locate(session: Session, subject: str, ref: str | uuid.UUID) -> Target:
         where = Recommendation.candidate_id == cid
         label = f"{CANDIDATE_PREFIX}{cid.hex[:8]}"
     ids = session.scalars(select(Recommendation.id).where(where))
-    rid = match_ref(ids, ref, "recommendation", f"for {label}")
+    rid = short_ids.match(ids, ref, "recommendation", f"for {label}")
     row = session.get_one(Recommendation, rid)
     return Target(row.id, row.team_id, row.associate_id, row.candidate_id, label)
 

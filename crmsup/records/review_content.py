@@ -8,7 +8,6 @@ and row; what does not open as written fails closed (IntegrityFailure), never an
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -16,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmsup.records import stale_edits
-from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit, ValidationFailed
+from crmsup.records import short_ids, stale_edits
+from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
 from crmsup.records.file_models import Review, ReviewTemplate
 from crmsup.records.models import Team, User
 from crmsup.records.review_dto import Competency, ReviewDetail, ReviewLine
@@ -38,7 +37,6 @@ TEXTS = {
 }
 #: Audit actions about a review that do not change it.
 READS = ("review.view", "review.list")
-_SHORT_ID = re.compile(r"[0-9a-f]{8,32}")
 #: {competency id as text: (rating, comment)}, as `ratings_enc` holds it.
 Ratings = dict[str, tuple[int, str | None]]
 
@@ -48,19 +46,9 @@ def review_in_file(
 ) -> Review:
     """One of the associate's reviews, by id or the first 8 or more hex digits of it (exit 3
     when that names none or several)."""
-    if isinstance(ref, uuid.UUID):
-        found = [ref]
-    else:
-        prefix = ref.strip().lower().replace("-", "")
-        if not _SHORT_ID.fullmatch(prefix):
-            raise ValidationFailed(
-                "a review is named by its id, or by the first 8 or more hex digits of it"
-            )
-        ids = session.scalars(select(Review.id).where(Review.associate_id == subject.associate_id))
-        found = [i for i in ids if i.hex.startswith(prefix)]
-        if len(found) > 1:
-            raise ValidationFailed(f"{ref} names several reviews: give more of the id")
-    review = session.get(Review, found[0], with_for_update=lock) if found else None
+    ids = session.scalars(select(Review.id).where(Review.associate_id == subject.associate_id))
+    found = short_ids.find(ids, ref, "review")
+    review = None if found is None else session.get(Review, found, with_for_update=lock)
     if review is None or review.associate_id != subject.associate_id:
         raise NotFound(f"associate {subject.employee_no} has no review {ref}")
     return review

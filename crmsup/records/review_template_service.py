@@ -12,7 +12,6 @@ from the old one with `copy_template`, edited while unused, the old one retired)
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit
+from crmsup.records import audit, short_ids
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit, ValidationFailed
@@ -34,7 +33,6 @@ from crmsup.records.stale_edits import stale_edit
 from crmsup.security.permissions import Action, scope_of
 
 ENTITY = "review_template"
-_SHORT_ID = re.compile(r"[0-9a-f]{8,32}")
 
 
 # ---- reading -----------------------------------------------------------------------------
@@ -113,8 +111,8 @@ def template_by_ref(session: Session, ref: str | uuid.UUID) -> ReviewTemplate:
     by_name = session.scalars(select(ReviewTemplate).where(ReviewTemplate.name == text)).first()
     if by_name is not None:
         return by_name
-    prefix = text.lower().replace("-", "")
-    if _SHORT_ID.fullmatch(prefix):
+    prefix = short_ids.prefix_of(text)
+    if prefix is not None:
         matches = [
             t for t in session.scalars(select(ReviewTemplate)) if t.id.hex.startswith(prefix)
         ]
