@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import Table
 
 from crmsup.demo import discipline_records, recommendation_records, review_records
+from crmsup.demo.areas import AREAS
 from crmsup.demo.bulk import Values, to_values
 from crmsup.demo.people import Owner, Person, associate_rows
 from crmsup.demo.recommendation_plan import RecPlan
@@ -28,7 +29,7 @@ from crmsup.records.file_models import (
     Review,
 )
 from crmsup.records.file_models import Recommendation as RecommendationModel
-from crmsup.records.models import Associate, AssociateKey
+from crmsup.records.models import Associate, AssociateKey, Base
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class Setting:
     templates: review_records.Templates
     today: date
     seed: int
+    #: What each of `areas.AREAS` prepared (`FileArea.prepare`), in the same order.
+    prepared: tuple[object, ...]
     #: When the associates were added (their `created_at`).
     now: datetime
     #: The database's driver (`sqlite`, `postgresql+psycopg`): rows are converted for it.
@@ -73,7 +76,14 @@ class Built:
 
 
 #: The tables a batch writes, in an order their foreign keys allow.
-WRITTEN = (Associate, AssociateKey, DisciplineRecord, Review, RecommendationModel)
+WRITTEN: tuple[type[Base], ...] = (
+    Associate,
+    AssociateKey,
+    DisciplineRecord,
+    Review,
+    RecommendationModel,
+    *(model for area in AREAS for model in area.TABLES),
+)
 
 
 def ready() -> bool:
@@ -85,7 +95,8 @@ def build(setting: Setting, job: Job) -> Built:
     staff, today = setting.staff, setting.today
     tally = Tally()
     tables: dict[Table, list[Row]] = {table_of(m): [] for m in WRITTEN}
-    associates, keys, discipline_all, reviews_all, recommendations = tables.values()
+    associates, keys, discipline_all, reviews_all, recommendations = list(tables.values())[:5]
+    by_name = {table.name: rows for table, rows in tables.items()}
     for offset, person in enumerate(job.people):
         rng = seeded(setting.seed, f"file:{job.first + offset}")
         team = person.team
@@ -120,6 +131,10 @@ def build(setting: Setting, job: Job) -> Built:
                 owner, job.recommendations[offset], staff, today, rng, (discipline, reviews), tally
             )
         )
+        for area, prepared in zip(AREAS, setting.prepared, strict=True):
+            area_rng = seeded(setting.seed, f"{area.KIND}:{job.first + offset}")
+            for name, rows in area.rows(owner, staff, prepared, today, area_rng, tally).items():
+                by_name[name].extend(rows)
     return Built(
         associate_ids=[row["id"] for row in associates],
         tables={t.name: to_values(t, setting.drivername, rows) for t, rows in tables.items()},

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmsup.demo import discipline_records, recommendation_records, review_records, texts
+from crmsup.demo.areas import AREAS
 from crmsup.demo.bulk import insert_values
 from crmsup.demo.file_batch import Built, Job, Setting
 from crmsup.demo.organisation import DemoOrg, Login, build_organisation
@@ -57,9 +58,14 @@ from crmsup.security.audit_chain import Detail
 
 ACTION = "demo.generate"
 #: Tables whose rows a batch accounts for with one entry each (associates have their own).
-ACCOUNTED = frozenset(
-    m.__tablename__ for m in (Associate, DisciplineRecord, Review, Recommendation)
+_ACCOUNTED_MODELS: tuple[type[Base], ...] = (
+    Associate,
+    DisciplineRecord,
+    Review,
+    Recommendation,
+    *(model for area in AREAS for model in area.TABLES),
 )
+ACCOUNTED = frozenset(m.__tablename__ for m in _ACCOUNTED_MODELS)
 LOGIN_NOTE = "Every login shares the password given by CRMSUP_NEW_PASSWORD or --new-password-file."
 
 
@@ -227,6 +233,7 @@ def _records(tally: Tally) -> tuple[RecordCount, ...]:
         review_records.KIND,
         recommendation_records.KIND,
         recommendation_records.CANDIDATES,
+        *(area.KIND for area in AREAS),
     )
     return tuple(
         RecordCount(k, tally.total(k), _counts(tally.states(k)), _counts(tally.varieties(k)))
@@ -269,6 +276,7 @@ def generate_demo(
                 templates,
                 today,
                 seed,
+                prepared=tuple(area.prepare(db, org.hr, today) for area in AREAS),
                 now=utcnow(),
                 drivername=db.engine.url.drivername,
             )
