@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crmsup.demo.areas import AREAS
 from tests.helpers.cli_runner import CliRunner
 
 NEW_PASSWORD = "the demo's shared passphrase"
@@ -30,7 +31,8 @@ def test_a_demo_is_made_its_logins_work_and_a_second_run_is_refused(cli: CliRunn
     made = json.loads(cli.out)
     assert made["associates"]["total"] == 30
     assert sum(made["associates"]["by_status"].values()) == 30
-    assert set(made["records"]) == {"discipline", "review", "recommendation", "candidate"}
+    kinds = {"discipline", "review", "recommendation", "candidate", *(a.KIND for a in AREAS)}
+    assert set(made["records"]) == kinds
     assert made["records"]["recommendation"]["by_kind"]["hire"] >= 1
     supervisors = [u for u in made["logins"] if u["role"] == "supervisor"]
     assert len(supervisors) == len(made["teams"]) == 2
