@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from bench import associate_file, audit_append, audit_verify, open_roster
+from bench import associate_file, audit_append, audit_verify, inbox, open_roster
 
 
 def main() -> int:
-    results = [open_roster.run(), audit_verify.run(), audit_append.run(), associate_file.run()]
+    results = [
+        open_roster.run(),
+        audit_verify.run(),
+        audit_append.run(),
+        associate_file.run(),
+        inbox.run(),
+    ]
     return 0 if all(results) else 1
 
 

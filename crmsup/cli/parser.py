@@ -6,14 +6,20 @@ import argparse
 from pathlib import Path
 
 from crmsup.cli import (
+    access_commands,
     associate_file_commands,
+    attendance_commands,
     audit_commands,
     backup_commands,
     demo_commands,
+    development_commands,
     discipline_commands,
+    inbox_commands,
+    policy_commands,
     recommendation_commands,
     retention_commands,
     review_commands,
+    training_commands,
 )
 from crmsup.cli import org_commands as org
 from crmsup.cli import people_commands as people
@@ -162,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
         discipline_commands,
         review_commands,
         recommendation_commands,
+        training_commands,
+        attendance_commands,
+        policy_commands,
+        development_commands,
+        access_commands,
+        inbox_commands,
         demo_commands,
     ):
         module.register(commands)

@@ -11,7 +11,9 @@ Modules: `plan` (how many sites and teams, pure), `names` and `texts` (pools of 
 narrative), `organisation` (structure and accounts, through the services), `people`
 (associates), `recommendation_plan` (who is recommended for what, and what approvals
 changed), one module per area of the associate's file (`discipline_records`,
-`review_records`, `recommendation_records`), `file_batch` and `workers` (building batches
+`review_records`, `recommendation_records`, and behind the small interface of `areas`:
+`training_records`, `attendance_records`, `policy_records`, `development_records`, with their
+text pools), `file_batch` and `workers` (building batches
 in worker processes), `bulk` and `rows` (writing them), and `generate` (the orchestration
 and its summary).
 """

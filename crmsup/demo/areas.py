@@ -24,6 +24,12 @@ import random
 from datetime import date
 from typing import Protocol
 
+from crmsup.demo import (
+    attendance_records,
+    development_records,
+    policy_records,
+    training_records,
+)
 from crmsup.demo.people import Owner
 from crmsup.demo.rows import Row, Staff, Tally
 from crmsup.records.actor import Actor
@@ -49,4 +55,9 @@ class FileArea(Protocol):
 
 
 #: The areas the demo fills beyond discipline, reviews and recommendations, in writing order.
-AREAS: tuple[FileArea, ...] = ()
+AREAS: tuple[FileArea, ...] = (
+    development_records,
+    attendance_records,
+    policy_records,
+    training_records,
+)

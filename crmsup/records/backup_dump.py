@@ -44,9 +44,10 @@ from sqlalchemy import (
     column,
     select,
     table,
+    type_coerce,
 )
-from sqlalchemy.sql.expression import TableClause
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.sql.expression import ColumnElement, TableClause
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from crmsup.records.models import Base
 from crmsup.records.types import UtcDateTime
@@ -61,7 +62,7 @@ Row = dict[str, Any]
 
 def codec_of(col: Column[Any]) -> str:
     """The codec of a model column; a type without one is a bug to fix here, not data to lose."""
-    kind = col.type
+    kind = _stored_type(col)
     if isinstance(kind, UtcDateTime):
         return "datetime"
     checks: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
@@ -76,6 +77,22 @@ def codec_of(col: Column[Any]) -> str:
         if isinstance(kind, sql_type) and not isinstance(kind, DateTime):
             return codec
     raise TypeError(f"no dump codec for {col.table.name}.{col.name} ({kind!r})")
+
+
+def _stored_type(col: Column[Any]) -> TypeEngine[Any]:
+    """The type whose values a dump holds: a column type of the models' own making (hours
+    kept as hundredths, …) is dumped as what it stores, so it comes back exactly; aware
+    datetimes keep their own codec."""
+    kind = col.type
+    if isinstance(kind, TypeDecorator) and not isinstance(kind, UtcDateTime):
+        stored: TypeEngine[Any] = kind.impl_instance
+        return stored
+    return kind
+
+
+def _selected(col: Column[Any]) -> ColumnElement[Any]:
+    kind = _stored_type(col)
+    return col if kind is col.type else type_coerce(col, kind).label(col.name)
 
 
 _SQL_TYPES: dict[str, Callable[[], TypeEngine[Any]]] = {
@@ -158,7 +175,7 @@ def write_dump(
                 }
             )
         )
-        query = select(*columns).order_by(*source.primary_key.columns)
+        query = select(*(_selected(c) for c in columns)).order_by(*source.primary_key.columns)
         rows = connection.execution_options(yield_per=1000).execute(query)
         count = 0
         try:

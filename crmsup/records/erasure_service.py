@@ -25,7 +25,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute
 
-from crmsup.records import audit, validation
+from crmsup.records import (
+    access_models,
+    attendance_models,
+    audit,
+    development_models,
+    policy_models,
+    training_models,
+    validation,
+)
 from crmsup.records.actor import Actor
 from crmsup.records.auth_service import reauthenticate
 from crmsup.records.candidate_shredding import shred_hired_as
@@ -55,6 +63,12 @@ ACTION = "associate.erase"
 ERASED_ROWS: tuple[
     InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
 ] = (
+    # Issue 5's tables first: they may point at discipline records and reviews.
+    *access_models.ERASED_ROWS,
+    *development_models.ERASED_ROWS,
+    *policy_models.ERASED_ROWS,
+    *attendance_models.ERASED_ROWS,
+    *training_models.ERASED_ROWS,
     DisciplineNote.associate_id,
     Attachment.associate_id,
     DisciplineRecord.associate_id,

@@ -1,7 +1,9 @@
 """Granting and revoking teams, and handing keys to users who are owed them.
 
 Only a holder of a team's key can grant it: HR and site managers, never an admin (who holds
-none), so IT cannot give itself or anyone else access to a file.
+none), so IT cannot give itself or anyone else access to a file. The access key (access
+requests, `keyring.access_scope_key`) travels the same way: HR or a site manager hands it to
+an account they vouch for — an admin included, since IT works those requests — and never IT.
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.keyring import holds_key, seal_to_user, team_scope_key
+from crmsup.records.keyring import (
+    ACCESS_KEY_ROLES,
+    access_key_entitled,
+    ensure_access_key,
+    hand_access_key,
+    holds_key,
+    seal_to_user,
+    team_scope_key,
+)
 from crmsup.records.models import ScopeKey, SealedKey, Team, TeamGrant, TeamSupervisor, User
 from crmsup.records.org_service import team_by_name, user_by_name
 from crmsup.records.scope import (
@@ -65,6 +75,17 @@ def deliver_pending_keys(db: Database, actor: Actor) -> int:
                         entity_id=user.id,
                         details={"teams": [str(team.id)], "automatic": True},
                     )
+        ensure_access_key(session, actor)
+        for user_id in hand_access_key(session, actor, access_key_entitled(session)):
+            delivered += 1
+            audit.append(
+                session,
+                "grant",
+                actor=actor,
+                entity_type="user",
+                entity_id=user_id,
+                details={"teams": [], "access_key": True, "automatic": True},
+            )
     return delivered
 
 
@@ -83,11 +104,12 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
         user = user_by_name(session, validation.username(username))
         if user.disabled:
             raise ValidationFailed(f"{user.username}'s account is disabled")
-        if user.role not in (Role.SUPERVISOR, Role.SITE_MANAGER, Role.HR):
+        if user.role not in ACCESS_KEY_ROLES or (user.role is Role.ADMIN and team_name):
             raise ValidationFailed(
                 f"a {user.role.value} account never holds team keys: it cannot read records"
             )
         confirmed = confirm(user, actor)
+        access_key = bool(hand_access_key(session, actor, [user]))
         in_scope = team_ids_in_scope(session, user.id, user.role, user.site_id)
         if team_name is not None:
             teams = [team_by_name(session, team_name)]
@@ -105,16 +127,21 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
                 continue  # another holder will hand this one on
             if seal_to_user(session, actor, scope_key, user):
                 handed.append(str(team.id))
-        if confirmed or handed:
+        if confirmed or handed or access_key:
             audit.append(
                 session,
                 "grant",
                 actor=actor,
                 entity_type="user",
                 entity_id=user.id,
-                details={"teams": sorted(handed), "confirmed": confirmed, "automatic": False},
+                details={
+                    "teams": sorted(handed),
+                    "confirmed": confirmed,
+                    "automatic": False,
+                    **({"access_key": True} if access_key else {}),
+                },
             )
-        return confirmed or bool(handed)
+        return confirmed or bool(handed) or access_key
 
 
 def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:

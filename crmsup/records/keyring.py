@@ -28,6 +28,7 @@ from crmsup.records.models import (
 )
 from crmsup.security import fields, wrapping
 from crmsup.security.fields import FieldCipher
+from crmsup.security.permissions import Action, Role, scope_of
 
 TEAM_KEY_PURPOSE = "team-key"
 DATA_KEY_PURPOSE = "associate-data-key"
@@ -52,8 +53,15 @@ def create_team_key(
     session: Session, team: Team, recipients: Iterable[User], granted_by: uuid.UUID | None
 ) -> ScopeKey:
     """Make the team's key and seal it to `recipients` and the recovery key, in `session`."""
+    return _create_scope_key(
+        session, ScopeKey(id=uuid.uuid4(), team_id=team.id), recipients, granted_by
+    )
+
+
+def _create_scope_key(
+    session: Session, scope_key: ScopeKey, recipients: Iterable[User], granted_by: uuid.UUID | None
+) -> ScopeKey:
     organisation = session.scalars(select(Organisation)).one()
-    scope_key = ScopeKey(id=uuid.uuid4(), team_id=team.id)
     session.add(scope_key)
     key = fields.new_key()
     session.add(
@@ -73,6 +81,85 @@ def create_team_key(
 
 def team_scope_key(session: Session, team_id: uuid.UUID) -> ScopeKey:
     return session.scalars(select(ScopeKey).where(ScopeKey.team_id == team_id)).one()
+
+
+# ---- the access key ----------------------------------------------------------------------
+#: Roles that hold the access key: IT, which works access requests, and the keepers, who file
+#: and approve them. Auditors never do.
+ACCESS_KEY_ROLES = (Role.ADMIN, Role.HR, Role.SITE_MANAGER, Role.SUPERVISOR)
+
+
+def access_scope_key(session: Session) -> ScopeKey | None:
+    """The organisation's access key (None in a database set up before it existed, until a
+    holder's login makes it: `ensure_access_key`)."""
+    return session.scalars(select(ScopeKey).where(ScopeKey.access.is_(True))).one_or_none()
+
+
+def access_key_entitled(session: Session) -> list[User]:
+    """Enabled accounts a key holder has vouched for, whose role holds the access key."""
+    query = select(User).where(
+        User.disabled.is_(False),
+        User.confirmed_at.is_not(None),
+        User.role.in_(ACCESS_KEY_ROLES),
+    )
+    return list(session.scalars(query))
+
+
+def create_access_key(
+    session: Session, recipients: Iterable[User], granted_by: uuid.UUID | None
+) -> ScopeKey:
+    """Make the access key, sealed to `recipients` and the recovery key, exactly as a team's
+    key is (`init` makes it; `ensure_access_key` for an organisation older than it)."""
+    return _create_scope_key(
+        session, ScopeKey(id=uuid.uuid4(), access=True), recipients, granted_by
+    )
+
+
+def ensure_access_key(session: Session, actor: Actor) -> ScopeKey:
+    """The access key, made now for every entitled account (the actor included) if the
+    organisation predates it. Only a key holder (HR, a site manager) should call this."""
+    found = access_scope_key(session)
+    if found is not None:
+        return found
+    recipients = {user.id: user for user in access_key_entitled(session)}
+    recipients.setdefault(actor.user_id, session.get_one(User, actor.user_id))
+    return create_access_key(session, recipients.values(), actor.user_id)
+
+
+def hand_access_key(session: Session, actor: Actor, users: Iterable[User]) -> list[uuid.UUID]:
+    """Seal the actor's copy of the access key to each of `users` entitled to it and still
+    without it; the ids of those handed it. Nothing when the actor holds none: only a holder
+    hands it on (the caller checks the actor may grant at all)."""
+    if scope_of(actor.role, Action.GRANT) is None:
+        return []  # IT holds the access key but never hands it on
+    scope_key = access_scope_key(session)
+    if scope_key is None or not holds_key(session, actor.user_id, scope_key.id):
+        return []
+    return [
+        user.id
+        for user in users
+        if not user.disabled
+        and user.confirmed_at is not None
+        and user.role in ACCESS_KEY_ROLES
+        and seal_to_user(session, actor, scope_key, user)
+    ]
+
+
+def access_cipher(session: Session, actor: Actor) -> tuple[ScopeKey, FieldCipher]:
+    """The access key and a cipher of it, opened with the actor's own copy; PermissionDenied
+    when they hold none (yet)."""
+    scope_key = access_scope_key(session)
+    if scope_key is None or not holds_key(session, actor.user_id, scope_key.id):
+        raise PermissionDenied(
+            "you do not hold the access key: access requests are readable once HR or the site "
+            "manager confirms your account (crmsup-admin grant)"
+        )
+    return scope_key, access_key_cipher(session, actor, scope_key.id)
+
+
+def access_key_cipher(session: Session, actor: Actor, scope_key_id: uuid.UUID) -> FieldCipher:
+    """A cipher of the access key `scope_key_id` (the one a request was sealed under)."""
+    return FieldCipher(unseal_scope_key(session, actor, scope_key_id), f"access:{scope_key_id}")
 
 
 def unseal_scope_key(session: Session, actor: Actor, scope_key_id: uuid.UUID) -> bytes:

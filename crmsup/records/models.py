@@ -148,12 +148,21 @@ class TeamGrant(Base):
 
 
 class ScopeKey(Base):
-    """A key that protects one scope (a team). Its bytes exist only sealed, never here."""
+    """A key that protects one scope: a team, or the organisation's access requests (the
+    access key, which IT holds instead of any team's). Its bytes exist only sealed, never here.
+
+    Exactly one of `team_id` and `access` is set; `access` is True on the one access key
+    (unique, so a second cannot be made) and NULL on every team key.
+    """
 
     __tablename__ = "scope_keys"
+    __table_args__ = (
+        CheckConstraint("(team_id IS NULL) <> (access IS NULL)", name="team_or_access"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    team_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("teams.id"), unique=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"), unique=True)
+    access: Mapped[bool | None] = mapped_column(Boolean, unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -279,4 +288,9 @@ class AuditHead(Base):
 
 # The associate's file lives in its own module; importing it here keeps every table on
 # `Base.metadata` for Alembic and the tests. At the end: it imports `Base` from this module.
+from crmsup.records import access_models as access_models  # noqa: E402
+from crmsup.records import attendance_models as attendance_models  # noqa: E402
+from crmsup.records import development_models as development_models  # noqa: E402
 from crmsup.records import file_models as file_models  # noqa: E402
+from crmsup.records import policy_models as policy_models  # noqa: E402
+from crmsup.records import training_models as training_models  # noqa: E402

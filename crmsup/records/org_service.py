@@ -17,7 +17,7 @@ from crmsup.records.database import Database
 from crmsup.records.discipline_defaults import default_levels
 from crmsup.records.dto import TeamRow
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
-from crmsup.records.keyring import create_team_key
+from crmsup.records.keyring import create_access_key, create_team_key, hand_access_key
 from crmsup.records.models import Organisation, Site, Team, TeamSupervisor, User
 from crmsup.records.scope import actor_team_ids, confirm, entitled_users, require
 from crmsup.records.types import utcnow
@@ -70,6 +70,8 @@ def initialise(
         hr_user.confirmed_at = utcnow()  # the first HR account is the root of trust
         session.add_all([admin_user, hr_user])
         session.flush()
+        # IT works access requests from day one, with the one key that reads nothing else.
+        create_access_key(session, [admin_user, hr_user], None)
         # The admin's own creation certifies its key; everything else of init is signed by it.
         first_admin = Actor(admin_user.id, admin, Role.ADMIN, None, admin_keys)
         for user in (admin_user, hr_user):
@@ -164,6 +166,7 @@ def add_team(
             session.flush()
             holders = entitled_users(session, team)
             create_team_key(session, team, holders, actor.user_id)
+            access_to = hand_access_key(session, actor, people)
             audit.append(
                 session,
                 "team.create",
@@ -174,6 +177,7 @@ def add_team(
                     "site": str(site.id),
                     "supervisors": [str(p.id) for p in people],
                     "key_sealed_to": [*sorted(str(h.id) for h in holders), "recovery"],
+                    "access_key_sealed_to": sorted(str(u) for u in access_to),
                 },
             )
             return TeamRow(team.id, team.name, site.name, tuple(p.username for p in people))

@@ -8,20 +8,23 @@ signed in the audit trail by a person.
 
 from __future__ import annotations
 
+import uuid
+
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.keyring import TEAM_KEY_PURPOSE, holds_key
-from crmsup.records.models import Organisation, RecipientKind, ScopeKey, SealedKey, Team
+from crmsup.records.keyring import ACCESS_KEY_ROLES, TEAM_KEY_PURPOSE, holds_key
+from crmsup.records.models import Organisation, RecipientKind, ScopeKey, SealedKey, Team, User
 from crmsup.records.org_service import user_by_name
 from crmsup.records.scope import confirm, require, team_ids_in_scope
 from crmsup.security import wrapping
 from crmsup.security.errors import IntegrityFailure
-from crmsup.security.permissions import Action, Role
+from crmsup.security.permissions import Action
 from crmsup.security.wrapping import raw_public
 
 
@@ -35,7 +38,7 @@ def recover(db: Database, actor: Actor, recovery: X25519PrivateKey, username: st
         if raw_public(recovery.public_key()) != organisation.recovery_public:
             raise IntegrityFailure("this recovery sheet belongs to another organisation")
         user = user_by_name(session, validation.username(username))
-        if user.disabled or user.role not in (Role.HR, Role.SITE_MANAGER, Role.SUPERVISOR):
+        if user.disabled or user.role not in ACCESS_KEY_ROLES:
             raise ValidationFailed(f"{user.username} cannot hold team keys")
         confirm(user, actor)
         in_scope = team_ids_in_scope(session, user.id, user.role, user.site_id)
@@ -48,31 +51,47 @@ def recover(db: Database, actor: Actor, recovery: X25519PrivateKey, username: st
             .order_by(Team.name)
         ).all()
         for team_name, scope_key_id, sealed in rows:
-            if holds_key(session, user.id, scope_key_id):
-                continue
-            key = wrapping.unseal(recovery, sealed, TEAM_KEY_PURPOSE, str(scope_key_id), "recovery")
-            session.add(
-                SealedKey(
-                    scope_key_id=scope_key_id,
-                    recipient_kind=RecipientKind.USER,
-                    recipient_user_id=user.id,
-                    sealed=wrapping.seal(
-                        user.exchange_public,
-                        key,
-                        TEAM_KEY_PURPOSE,
-                        str(scope_key_id),
-                        f"user:{user.id}",
-                    ),
-                    granted_by=actor.user_id,
-                )
-            )
-            handed.append(team_name)
+            if _reseal(session, actor, recovery, user, scope_key_id, sealed):
+                handed.append(team_name)
+        # The access key too (access requests): an admin's only key, a keeper's besides teams.
+        access = session.execute(
+            select(ScopeKey.id, SealedKey.sealed)
+            .join(SealedKey, SealedKey.scope_key_id == ScopeKey.id)
+            .where(SealedKey.recipient_kind == RecipientKind.RECOVERY, ScopeKey.access.is_(True))
+        ).one_or_none()
+        access_key = access is not None and _reseal(session, actor, recovery, user, *access)
         audit.append(
             session,
             "recovery",
             actor=actor,
             entity_type="user",
             entity_id=user.id,
-            details={"teams": len(handed)},
+            details={"teams": len(handed), "access_key": access_key},
         )
         return handed
+
+
+def _reseal(
+    session: Session,
+    actor: Actor,
+    recovery: X25519PrivateKey,
+    user: User,
+    scope_key_id: uuid.UUID,
+    sealed: bytes,
+) -> bool:
+    """Seal the scope key opened with the recovery key to `user`; False if they hold it."""
+    if holds_key(session, user.id, scope_key_id):
+        return False
+    key = wrapping.unseal(recovery, sealed, TEAM_KEY_PURPOSE, str(scope_key_id), "recovery")
+    session.add(
+        SealedKey(
+            scope_key_id=scope_key_id,
+            recipient_kind=RecipientKind.USER,
+            recipient_user_id=user.id,
+            sealed=wrapping.seal(
+                user.exchange_public, key, TEAM_KEY_PURPOSE, str(scope_key_id), f"user:{user.id}"
+            ),
+            granted_by=actor.user_id,
+        )
+    )
+    return True

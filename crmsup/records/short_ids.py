@@ -28,8 +28,9 @@ def find(
         return ref if ref in set(ids) else None
     prefix = prefix_of(ref)
     if prefix is None:
+        article = "an" if what[:1] in "aeiou" else "a"
         raise ValidationFailed(
-            f"a {what} is named by its id, or by the first 8 or more hex digits of it"
+            f"{article} {what} is named by its id, or by the first 8 or more hex digits of it"
         )
     found = [i for i in ids if i.hex.startswith(prefix)]
     if len(found) > 1:

@@ -4,6 +4,8 @@ HR (every site) and site managers (their site) change it. Status and dates are p
 structural fields, so no key is needed; the change is audited as "associate.status" with the
 names of the fields that changed. Optimistic locking: the caller passes the version it read
 and a stale one is refused, naming who changed the record since (from the audit trail).
+A termination opens, in its own transaction, the revocation of the associate's access for IT
+(`termination_hooks`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit, stale_edits, validation
+from crmsup.records import audit, stale_edits, termination_hooks, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
@@ -105,6 +107,7 @@ def set_status(
                 if old != new
             ]
             if fields:
+                terminates = "status" in fields and status is AssociateStatus.TERMINATED
                 associate.status = status
                 associate.termination_date = termination_date
                 session.flush()
@@ -116,6 +119,11 @@ def set_status(
                     entity_id=associate_id,
                     details={"fields": fields, "version": associate.version},
                 )
+                if terminates and termination_date is not None:
+                    # The revocation of their access, for IT: with the termination or not at all.
+                    termination_hooks.after_termination(
+                        session, actor, associate_id, termination_date
+                    )
             return StatusChange(
                 employee_no, status, termination_date, associate.version, bool(fields)
             )

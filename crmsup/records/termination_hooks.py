@@ -1,14 +1,16 @@
-"""What follows an approved termination, beyond the associate's status.
+"""What follows a termination, beyond the associate's status: closing their access.
 
-A terminated associate's accounts and badges must be closed: that is a deprovisioning access
-request, which the access-request issue will add. Until then this seam records, in the audit
-trail, that such a request is owed ("access.deprovision_pending"), so nothing is forgotten
-meanwhile and the access issue can find every termination it has to catch up on.
+A terminated associate's accounts and badge must be closed. Whichever way the termination
+comes — HR approving a termination recommendation (`recommendation_apply`, and the demo) or
+HR / a site manager setting the status (`status_service`) — this one plain function runs in
+the transaction that terminates, and opens an approved revocation request for IT, due on
+the termination date, listing every system provisioned and not yet revoked
+(`access_revocation.open_revocation`). No registry of hooks, nothing to configure: what it
+writes commits or rolls back with the termination itself.
 
-The seam is one plain function, called explicitly by `recommendation_apply` inside the
-transaction that terminates the associate: no registry of hooks, nothing to configure. What
-it writes commits or rolls back with the termination itself. The access issue replaces its
-body (opening the request in the same session) and keeps its signature.
+The request is opened even when nothing was provisioned through crmsup: accounts made before
+it, the badge and the equipment are on no line, and IT expects an explicit "close accounts
+and badge" request rather than silence.
 """
 
 from __future__ import annotations
@@ -18,10 +20,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit
+from crmsup.records.access_revocation import open_revocation
 from crmsup.records.actor import Actor
-
-DEPROVISION_PENDING = "access.deprovision_pending"
 
 
 def after_termination(
@@ -32,21 +32,8 @@ def after_termination(
     *,
     recommendation_id: uuid.UUID | None = None,
 ) -> None:
-    """Record that the access of `associate_id`, terminated on `termination_date`, must be
-    withdrawn. Runs in `session`, the transaction of the termination.
-
-    The date is not written into the entry (the trail names fields, never their values); it
-    is the associate's `termination_date`, which whoever opens the request reads from there.
-    """
-    del termination_date  # the access-request issue schedules the request by it
-    audit.append(
-        session,
-        DEPROVISION_PENDING,
-        actor=actor,
-        entity_type="associate",
-        entity_id=associate_id,
-        details={
-            "recommendation": None if recommendation_id is None else str(recommendation_id),
-            "request": "deprovision",
-        },
+    """Open the revocation of `associate_id`'s access, terminated on `termination_date`, in
+    `session` (the transaction of the termination), audited as "access.request"."""
+    open_revocation(
+        session, actor, associate_id, termination_date, recommendation_id=recommendation_id
     )

@@ -69,6 +69,45 @@ class Action(StrEnum):
     RECOMMENDATION_WRITE = "recommendation.write"
     RECOMMENDATION_MANAGER_DECIDE = "recommendation.manager_decide"
     RECOMMENDATION_HR_DECIDE = "recommendation.hr_decide"
+    # ---- training (issue 5) ----
+    TRAINING_VIEW = "training.view"
+    #: Assign courses, record completions, admit a trained associate to a project.
+    TRAINING_WRITE = "training.write"
+    #: The course catalogue.
+    TRAINING_COURSES = "training.courses"
+    # ---- attendance and PTO (issue 5) ----
+    ATTENDANCE_VIEW = "attendance.view"
+    #: Record attendance events and PTO taken; file time-off requests for an associate.
+    ATTENDANCE_WRITE = "attendance.write"
+    #: Approve or deny a time-off request.
+    PTO_DECIDE = "pto.decide"
+    #: Accrual rules per job title and the attendance-points window and thresholds.
+    ATTENDANCE_RULES = "attendance.rules"
+    # ---- policies and acknowledgement (issue 5) ----
+    #: Read the policies in force (no personal data).
+    POLICY_READ = "policy.read"
+    #: Publish a policy or a new version of one.
+    POLICY_PUBLISH = "policy.publish"
+    #: Acknowledge the current version oneself.
+    POLICY_ACKNOWLEDGE = "policy.acknowledge"
+    #: Record an associate's acknowledgement; list who has not acknowledged.
+    POLICY_TRACK = "policy.track"
+    # ---- notes, feedback and client claims (issue 5) ----
+    NOTE_VIEW = "note.view"
+    NOTE_WRITE = "note.write"
+    # ---- development plans, coaching and call monitoring (issue 5) ----
+    DEVELOPMENT_VIEW = "development.view"
+    DEVELOPMENT_WRITE = "development.write"
+    #: The call-monitoring scorecards.
+    SCORECARDS = "development.scorecards"
+    # ---- access and IT requests (issue 5) ----
+    ACCESS_VIEW = "access.view"
+    #: File, edit and cancel a request for an associate.
+    ACCESS_REQUEST = "access.request"
+    #: Approve or deny a request.
+    ACCESS_APPROVE = "access.approve"
+    #: Record that an approved request was provisioned, and close requests.
+    ACCESS_PROVISION = "access.provision"
 
 
 _R = Role
@@ -136,6 +175,31 @@ MATRIX: MappingProxyType[Action, MappingProxyType[Role, Scope]] = MappingProxyTy
             Action.RECOMMENDATION_WRITE: _KEEPERS,
             Action.RECOMMENDATION_MANAGER_DECIDE: {_R.SITE_MANAGER: _S.SITE},
             Action.RECOMMENDATION_HR_DECIDE: {_R.HR: _S.ORG},
+            # ---- issue 5 ----
+            Action.TRAINING_VIEW: _KEEPERS,
+            Action.TRAINING_WRITE: _KEEPERS,
+            Action.TRAINING_COURSES: {_R.HR: _S.ORG},
+            Action.ATTENDANCE_VIEW: _KEEPERS,
+            Action.ATTENDANCE_WRITE: _KEEPERS,
+            Action.PTO_DECIDE: _KEEPERS,
+            Action.ATTENDANCE_RULES: {_R.HR: _S.ORG},
+            # Policies hold no personal data: every account reads them, and acknowledges them
+            # for itself; keepers record their associates' acknowledgements.
+            Action.POLICY_READ: dict.fromkeys(Role, _S.ORG),
+            Action.POLICY_PUBLISH: {_R.HR: _S.ORG},
+            Action.POLICY_ACKNOWLEDGE: dict.fromkeys(Role, _S.SELF),
+            Action.POLICY_TRACK: _KEEPERS,
+            Action.NOTE_VIEW: _KEEPERS,
+            Action.NOTE_WRITE: _KEEPERS,
+            Action.DEVELOPMENT_VIEW: _KEEPERS,
+            Action.DEVELOPMENT_WRITE: _KEEPERS,
+            Action.SCORECARDS: {_R.HR: _S.ORG},
+            # IT reads and works access requests (with the access key, never a team's key)
+            # and nothing else of anyone's file.
+            Action.ACCESS_VIEW: {**_KEEPERS, _R.ADMIN: _S.ORG},
+            Action.ACCESS_REQUEST: _KEEPERS,
+            Action.ACCESS_APPROVE: _APPROVERS,
+            Action.ACCESS_PROVISION: {_R.ADMIN: _S.ORG},
         }.items()
     }
 )

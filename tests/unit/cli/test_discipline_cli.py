@@ -202,3 +202,19 @@ def test_the_whole_file_opens_at_once_and_only_for_its_keepers(cli: Cli) -> None
     assert "discipline (1)" in cli.out
     assert made["row"]["id"][:8] in cli.out
     assert cli.as_("root", "associate", "file", "E100") == 4
+
+
+def test_the_inbox_lists_an_issued_records_follow_up(cli: Cli) -> None:
+    added = ["discipline", "add", "E100", "--category", "conduct", "--incident", "2025-05-28"]
+    made = cli.json_as("sup-a", *added, "--description", FACTS, "--follow-up", "2025-06-09", *DAY)
+    ref = made["row"]["id"][:8]
+    assert cli.as_("sup-a", "discipline", "issue", "E100", ref, "--if-version", "1", *DAY) == 0
+    box = cli.json_as("sup-a", "inbox", "--as-of", "2025-06-10T09:00")
+    follow_ups = [i for i in box["items"] if i["kind"] == "discipline.follow_up"]
+    assert [(i["employee_no"], i["due_on"], i["overdue"]) for i in follow_ups] == [
+        ("E100", "2025-06-09", True)
+    ]
+    assert cli.as_("sup-a", "inbox", "--as-of", "2025-06-10T09:00") == 0
+    assert "discipline.follow_up" in cli.out
+    assert "OVERDUE" in cli.out
+    assert cli.as_("sup-a", "inbox", "--as-of", "next tuesday") == 3

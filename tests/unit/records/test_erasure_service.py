@@ -79,7 +79,8 @@ def test_erasure_shreds_the_key_and_keeps_a_tombstone(org: Org) -> None:
     before = _row(org.db)
     done = erase_associate(org.db, org.hr, "E100", PASSWORD, today=date(2026, 1, 1))
     assert (done.employee_no, done.team, done.termination_date) == ("E100", "Team A", ENDED)
-    assert done.deleted == (("associate_keys", 1),)
+    # The termination opened a revocation of access (under the access key): it goes too.
+    assert done.deleted == (("access_requests", 1), ("associate_keys", 1))
     assert done.residue_cleared
     tomb = _row(org.db)
     assert all(getattr(tomb, c) is None for c in ENCRYPTED_COLUMNS)
@@ -98,7 +99,7 @@ def test_erasure_shreds_the_key_and_keeps_a_tombstone(org: Org) -> None:
     assert (entry.actor_name, entry.entity_id, entry.outcome) == ("hr", str(tomb.id), "ok")
     details = json.loads(entry.details)
     assert details["fields"] == sorted(ENCRYPTED_COLUMNS)
-    assert details["deleted"] == ["associate_keys:1"]
+    assert details["deleted"] == ["access_requests:1", "associate_keys:1"]
     assert not any(name in entry.details for name in NAMES)
     assert audit_service.verify(org.db).ok
     with pytest.raises(ValidationFailed, match="already erased"):
@@ -119,7 +120,7 @@ def test_not_even_the_recovery_key_decrypts_an_erased_associate(db: Database) ->
     def open_with_recovery() -> FieldCipher | None:
         """What the holder of the recovery sheet can reach of E100: their data key, if any."""
         with db.transaction() as session:
-            scope = session.scalars(select(ScopeKey)).one()
+            scope = session.scalars(select(ScopeKey).where(ScopeKey.team_id.is_not(None))).one()
             sealed = session.scalars(
                 select(SealedKey.sealed).where(
                     SealedKey.scope_key_id == scope.id,

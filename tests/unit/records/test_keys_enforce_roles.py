@@ -58,9 +58,11 @@ def test_an_admin_holds_no_team_key_and_cannot_read(org: Org) -> None:
     detail = add_associate(org)
     with org.db.transaction() as session:
         held = session.scalars(
-            select(SealedKey).where(SealedKey.recipient_user_id == org.admin.user_id)
+            select(ScopeKey.access)
+            .join(SealedKey, SealedKey.scope_key_id == ScopeKey.id)
+            .where(SealedKey.recipient_user_id == org.admin.user_id)
         ).all()
-        assert held == []
+        assert held == [True]  # the access key (access requests) and no team's key
         with pytest.raises(PermissionDenied, match="do not hold"):
             data_cipher(session, org.admin, detail.id)
 
@@ -106,9 +108,12 @@ def test_the_recovery_key_opens_a_team_key_and_nothing_else_does(db: Database) -
     hr = login(db, "hr", PASSWORD)
     org_service.add_team(db, hr, "Team A", "Lyon")
     with db.transaction() as session:
-        scope_key = session.scalars(select(ScopeKey)).one()
+        scope_key = session.scalars(select(ScopeKey).where(ScopeKey.team_id.is_not(None))).one()
         recovery_copy = session.scalars(
-            select(SealedKey).where(SealedKey.recipient_kind == RecipientKind.RECOVERY)
+            select(SealedKey).where(
+                SealedKey.recipient_kind == RecipientKind.RECOVERY,
+                SealedKey.scope_key_id == scope_key.id,
+            )
         ).one()
     sheet = read_recovery_sheet(recovery_sheet(recovery, "Acme"))
     team_key = unseal(sheet, recovery_copy.sealed, TEAM_KEY_PURPOSE, str(scope_key.id), "recovery")
@@ -195,7 +200,9 @@ def test_revoke_removes_the_key_and_the_scope(org: Org) -> None:
     with org.db.transaction() as session:
         assert (
             session.scalars(
-                select(SealedKey).where(SealedKey.recipient_user_id == sup_a.user_id)
+                select(SealedKey)
+                .join(ScopeKey, ScopeKey.id == SealedKey.scope_key_id)
+                .where(SealedKey.recipient_user_id == sup_a.user_id, ScopeKey.team_id.is_not(None))
             ).all()
             == []
         )

@@ -38,7 +38,16 @@ from crmsup.security.permissions import MATRIX, Action, Role, scope_of
 from crmsup.security.recovery import read_recovery_sheet
 from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org, add_associate
 from tests.helpers.matrix import Executor
-from tests.unit.records import matrix_discipline, matrix_recommendations, matrix_reviews
+from tests.unit.records import (
+    matrix_access,
+    matrix_attendance,
+    matrix_development,
+    matrix_discipline,
+    matrix_policy,
+    matrix_recommendations,
+    matrix_reviews,
+    matrix_training,
+)
 
 
 def _password_of(actor: Actor) -> str:
@@ -105,6 +114,11 @@ EXECUTORS: dict[Action, Executor] = {
     **matrix_discipline.EXECUTORS,
     **matrix_reviews.EXECUTORS,
     **matrix_recommendations.EXECUTORS,
+    **matrix_training.EXECUTORS,
+    **matrix_attendance.EXECUTORS,
+    **matrix_policy.EXECUTORS,
+    **matrix_development.EXECUTORS,
+    **matrix_access.EXECUTORS,
 }
 
 

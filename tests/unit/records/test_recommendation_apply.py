@@ -1,5 +1,5 @@
 """What HR's approval applies to the associate, in the approval's own transaction: a new team
-(the key re-wrapped), a termination and its deprovisioning hook — or nothing at all."""
+(the key re-wrapped), a termination and the revocation of access it opens — or nothing."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select
 
+from crmsup.records import access_service, termination_hooks
 from crmsup.records import recommendation_service as service
-from crmsup.records import termination_hooks
+from crmsup.records.access_models import AccessKind, AccessState, LineAction
 from crmsup.records.associate_service import get_associate
 from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.file_models import RecommendationState
 from crmsup.records.keyring import team_scope_key
 from crmsup.records.models import Associate, AssociateKey, AssociateStatus, SealedKey, Team
 from tests.factories import Org, add_associate
+from tests.unit.records.matrix_access import TODAY, new_request
 from tests.unit.records.recommendation_setup import (
     K,
     approved_by_manager,
@@ -79,18 +81,36 @@ def test_an_approver_without_the_new_teams_key_changes_nothing(org: Org) -> None
     assert entries(org, "recommendation.hr_approve") == []
 
 
-def test_a_termination_sets_status_and_date_and_owes_a_deprovisioning(org: Org) -> None:
+def test_a_termination_sets_status_and_date_and_opens_a_revocation(org: Org) -> None:
     add_associate(org)
+    granted = access_service.file_request(org.db, org.hr, "E100", new_request())
+    access_service.decide_request(org.db, org.hr, granted.id, approve=True)
+    access_service.provision_request(org.db, org.admin, granted.id)
     draft = new_draft(org, K.TERMINATION, proposed_date=date(2026, 4, 30))
     approved_by_manager(org, draft)
     done = service.decide(org.db, org.hr, "E100", draft.id, approve=True)
     assert done.applied_at is not None
     shown = get_associate(org.db, org.hr, "E100")
     assert (shown.status, shown.termination_date) == (AssociateStatus.TERMINATED, date(2026, 4, 30))
-    (pending,) = entries(org, termination_hooks.DEPROVISION_PENDING)
-    assert (pending.entity_type, pending.actor_name) == ("associate", "hr")
-    assert json.loads(pending.details)["recommendation"] == str(draft.id)
-    assert "2026" not in pending.details
+    (opened,) = [e for e in entries(org, "access.request") if e.entity_id != str(granted.id)]
+    assert (opened.entity_type, opened.actor_name) == ("access_request", "hr")
+    details = json.loads(opened.details)
+    assert (details["recommendation"], details["automatic"], details["lines"]) == (
+        str(draft.id),
+        True,
+        2,
+    )
+    assert "2026" not in opened.details
+    revocation = access_service.get_request(org.db, org.admin, opened.entity_id or "", today=TODAY)
+    assert (revocation.state, revocation.row.kind, revocation.row.effective_on) == (
+        AccessState.APPROVED,
+        AccessKind.REVOKE,
+        date(2026, 4, 30),
+    )
+    assert [(x.system, x.action) for x in revocation.lines] == [
+        ("Genesys", LineAction.REVOKE),
+        ("Salesforce", LineAction.REVOKE),
+    ]
     (status,) = entries(org, "associate.status")
     assert json.loads(status.details)["fields"] == ["status", "termination_date"]
     with pytest.raises(ValidationFailed, match="terminated: no recommendation"):
@@ -145,11 +165,15 @@ def test_the_termination_hook_writes_in_the_callers_transaction(org: Org) -> Non
 
     with pytest.raises(RuntimeError):
         terminate_then_fail()
-    assert entries(org, termination_hooks.DEPROVISION_PENDING) == []
+    assert entries(org, "access.request") == []
+    assert access_service.list_requests(org.db, org.hr, today=TODAY) == ()
     with org.db.transaction() as session:
         termination_hooks.after_termination(session, org.hr, added.id, date(2026, 4, 30))
-    (entry,) = entries(org, termination_hooks.DEPROVISION_PENDING)
-    assert (entry.entity_id, json.loads(entry.details)) == (
-        str(added.id),
-        {"recommendation": None, "request": "deprovision"},
-    )
+    (entry,) = entries(org, "access.request")
+    assert json.loads(entry.details) == {
+        "associate": str(added.id),
+        "kind": "revoke",
+        "lines": 0,  # nothing provisioned: still a request to close accounts and badge
+        "automatic": True,
+        "recommendation": None,
+    }

@@ -1,0 +1,146 @@
+"""Finding policies and their versions, HR's acknowledgement settings, and the DTOs of both.
+
+Shared by `policy_service` (publishing, reading), `policy_acks` (acknowledgements) and
+`policy_due` (the inbox). Nothing here checks permissions: the callers do.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crmsup.records.errors import NotFound, ValidationFailed
+from crmsup.records.models import User
+from crmsup.records.policy_dto import AckSettings, PolicyVersionInfo
+from crmsup.records.policy_models import Policy, PolicySettings, PolicyVersion
+from crmsup.records.policy_rules import (
+    DEFAULT_ACK_MINUTES,
+    DEFAULT_CLOSES,
+    DEFAULT_OPENS,
+    DEFAULT_ZONE,
+    BusinessHours,
+    current_versions,
+)
+
+SETTINGS_ID = 1
+#: How the audit trail names the settings row.
+SETTINGS_ENTITY = uuid.UUID(int=SETTINGS_ID)
+ENTITY = "policy_version"
+
+
+def settings_row(session: Session, *, lock: bool = False) -> PolicySettings:
+    """HR's settings row, or an unsaved one holding the defaults while HR has set none."""
+    row = session.get(PolicySettings, SETTINGS_ID, with_for_update=lock)
+    if row is None:
+        row = PolicySettings(
+            id=SETTINGS_ID,
+            ack_minutes=DEFAULT_ACK_MINUTES,
+            time_zone=DEFAULT_ZONE,
+            opens_minute=DEFAULT_OPENS,
+            closes_minute=DEFAULT_CLOSES,
+            version=0,
+        )
+    return row
+
+
+def settings_of(row: PolicySettings) -> AckSettings:
+    return AckSettings(
+        row.ack_minutes, row.time_zone, row.opens_minute, row.closes_minute, row.version
+    )
+
+
+def hours_of(row: PolicySettings) -> BusinessHours:
+    return BusinessHours(row.time_zone, row.opens_minute, row.closes_minute)
+
+
+def local_today(session: Session, now: datetime) -> date:
+    """The date of `now` in the organisation's business zone: versions come into force on
+    local days."""
+    return now.astimezone(hours_of(settings_row(session)).tz).date()
+
+
+def find_policy(session: Session, title: str, *, lock: bool = False) -> Policy | None:
+    query = select(Policy).where(func.lower(Policy.title) == title.strip().lower())
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def require_policy(session: Session, title: str) -> Policy:
+    policy = find_policy(session, title)
+    if policy is None:
+        raise NotFound(f"there is no policy titled {title.strip()!r}")
+    return policy
+
+
+def current_version(session: Session, policy: Policy, today: date) -> PolicyVersion:
+    """The policy's version in force on `today`; ValidationFailed before the first one."""
+    rows = session.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == policy.id))
+    found = current_versions(((v.policy_id, v.number, v.effective_on, v) for v in rows), today)
+    if policy.id not in found:
+        raise ValidationFailed(f"no version of policy {policy.title!r} is in force yet")
+    return found[policy.id]
+
+
+def version_by_number(session: Session, policy: Policy, number: int) -> PolicyVersion:
+    query = select(PolicyVersion).where(
+        PolicyVersion.policy_id == policy.id, PolicyVersion.number == number
+    )
+    found = session.scalars(query).one_or_none()
+    if found is None:
+        raise NotFound(f"policy {policy.title!r} has no version {number}")
+    return found
+
+
+def current_version_ids(session: Session, today: date) -> dict[uuid.UUID, uuid.UUID]:
+    """{policy id: id of its current version} for every policy, in one query."""
+    rows = session.execute(
+        select(
+            PolicyVersion.policy_id,
+            PolicyVersion.number,
+            PolicyVersion.effective_on,
+            PolicyVersion.id,
+        )
+    )
+    found = current_versions(((p, n, e, v) for p, n, e, v in rows), today)
+    return {uuid.UUID(str(p)): v for p, v in found.items()}
+
+
+def infos(
+    session: Session, versions: Iterable[PolicyVersion], today: date
+) -> list[PolicyVersionInfo]:
+    """The versions as DTOs, with titles and publishers looked up once for all."""
+    versions = list(versions)
+    titles = dict(
+        session.execute(
+            select(Policy.id, Policy.title).where(Policy.id.in_({v.policy_id for v in versions}))
+        ).all()
+    )
+    people = dict(
+        session.execute(
+            select(User.id, User.username).where(User.id.in_({v.published_by for v in versions}))
+        ).all()
+    )
+    current = set(current_version_ids(session, today).values()) if versions else set()
+    return [
+        PolicyVersionInfo(
+            id=v.id,
+            policy_id=v.policy_id,
+            title=titles[v.policy_id],
+            number=v.number,
+            effective_on=v.effective_on,
+            published_by=people[v.published_by],
+            published_at=v.published_at,
+            acknowledge_by=v.acknowledge_by,
+            body=v.body,
+            document_name=v.document_name,
+            document_type=v.document_type,
+            document_size=v.document_size,
+            current=v.id in current,
+        )
+        for v in versions
+    ]

@@ -1,0 +1,134 @@
+"""`crmsup-admin policy …` and `note …`: publishing and acknowledging a policy, a note and a
+claim from the command line, and the exit codes of refusals (3: invalid or stale; 4: role or
+scope)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crmsup.records.checkpoints import STATE_DIR_ENV
+from crmsup.records.database import open_database
+from tests.factories import SUPERVISOR_PASSWORD, add_associate, build_org
+from tests.helpers.cli_runner import CliRunner
+
+
+class Cli(CliRunner):
+    def hr(self, *argv: str) -> int:
+        return self("--user", "hr", *argv)
+
+    def sup(self, *argv: str, who: str = "sup-a") -> int:
+        return self("--user", who, *argv, password=SUPERVISOR_PASSWORD)
+
+    def json(self) -> dict[str, object]:
+        data: dict[str, object] = json.loads(self.out)
+        return data
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `org` fixture's organisation and E100 on Team A, built once and copied per test."""
+    folder = tmp_path_factory.mktemp("policy-cli")
+    db = open_database(f"sqlite:///{folder / 'crmsup.db'}")
+    try:
+        add_associate(build_org(db))
+    finally:
+        db.dispose()
+    return folder
+
+
+@pytest.fixture
+def cli(
+    template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Cli:
+    shutil.copy2(template / "crmsup.db", tmp_path / "crmsup.db")
+    runner = Cli(tmp_path, monkeypatch, capsys)
+    monkeypatch.setenv("CRMSUP_DB", runner.url())
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+    return runner
+
+
+def test_a_policy_published_acknowledged_and_tracked(cli: Cli) -> None:
+    body, pdf = cli.folder / "body.txt", cli.folder / "recording.pdf"
+    body.write_text("Calls are recorded.\nSay so at the start.", encoding="utf-8")
+    pdf.write_bytes(b"%PDF-1.7 recording policy")
+    today = date.today().isoformat()
+    publish = ["policy", "publish", "Call recording", "--effective", today]
+    assert cli.hr(*publish, "--body-file", str(body), "--document", str(pdf)) == 0
+    assert "version 1 published; acknowledge by" in cli.out
+    assert cli.sup("policy", "due") == 0
+    assert "policy.acknowledge" in cli.out
+    assert cli.sup("policy", "acknowledge", "call recording") == 0
+    assert "You acknowledged 'Call recording' version 1" in cli.out
+    assert cli.sup("policy", "acknowledge", "Call recording") == 3
+    assert "already" in cli.err
+    assert cli.sup("policy", "track", "E100", "Call recording", "--date", today) == 0
+    assert cli.sup("--json", "policy", "acks", "E100") == 0
+    assert json.loads(cli.out)[0]["recorded_by"] == "sup-a"
+    saved = cli.folder / "saved.pdf"
+    assert (
+        cli("--user", "auditor", "policy", "show", "Call recording", "--save-document", str(saved))
+        == 0
+    )
+    assert "Say so at the start." in cli.out
+    assert saved.read_bytes() == pdf.read_bytes()
+    assert cli.hr("policy", "outstanding") == 0
+    assert "sup-b" in cli.out
+    assert "E100" not in cli.out
+    assert cli.hr("--json", "policy", "settings", "--window-minutes", "90", "--opens", "09:00") == 0
+    assert (cli.json()["ack_minutes"], cli.json()["opens_minute"], cli.json()["version"]) == (
+        90,
+        540,
+        1,
+    )
+    assert cli.hr("policy", "settings", "--window-minutes", "60", "--if-version", "0") == 3
+    assert "changed by hr" in cli.err
+    assert cli.sup("policy", "settings", "--window-minutes", "60") == 4
+    assert cli.sup("policy", "publish", "Dress code", "--effective", today, "--body", "x") == 4
+    assert cli.hr("policy", "publish", "Dress code", "--effective", today) == 3
+    assert "text or an attached document" in cli.err
+
+
+def test_a_note_and_a_claim_from_the_command_line(cli: Cli) -> None:
+    assert (
+        cli.sup("--json", "note", "add", "E100", "--kind", "conversation", "--text", "Breaks") == 0
+    )
+    ref = str(cli.json()["id"])[:8]
+    assert (
+        cli.sup("note", "update", "E100", ref, "--text", "Later breaks", "--if-version", "1") == 0
+    )
+    assert "saved (version 2)" in cli.out
+    assert cli.sup("note", "update", "E100", ref, "--text", "Again", "--if-version", "1") == 3
+    assert "changed by sup-a" in cli.err
+    assert cli.hr("note", "update", "E100", ref, "--text", "Mine") == 4
+    assert cli.sup("note", "show", "E100", ref, who="sup-b") == 4
+    assert cli.hr("note", "show", "E100", ref) == 0
+    assert "Later breaks" in cli.out
+    assert (
+        cli.sup("--json", "note", "claim", "add", "E100", "--text", "Rude", "--client", "C-1") == 0
+    )
+    claim = str(cli.json()["id"])[:8]
+    assert cli.sup("policy", "due") == 0
+    assert "claim.first_response" in cli.out
+    assert cli.sup("note", "claim", "close", "E100", claim, "--outcome", "upheld") == 3
+    assert "closed only when responded" in cli.err
+    assert cli.sup("note", "claim", "respond", "E100", claim, "--text", "Called back") == 0
+    assert "answered (responded, version 2)" in cli.out
+    assert (
+        cli.sup("note", "claim", "close", "E100", claim, "--outcome", "upheld", "--if-version", "2")
+        == 0
+    )
+    assert cli.sup("note", "claim", "show", "E100", claim) == 0
+    for shown in ("closed", "C-1", "Rude", "Called back", "upheld"):
+        assert shown in cli.out
+    assert cli.sup("note", "claim", "list", "E100") == 0
+    assert claim in cli.out
+    assert cli.sup("note", "claim", "add", "E100", "--text", "x", "--received", "tomorrow") == 3
+    assert cli("--user", "root", "note", "list", "E100") == 4

@@ -1,0 +1,138 @@
+"""`crmsup-admin training …`: a course's and an associate's training from the command line,
+and the exit codes of refusals (3: invalid, stale or not allowed in this state; 4: role or
+scope)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from crmsup.records.checkpoints import STATE_DIR_ENV
+from crmsup.records.database import open_database
+from tests.factories import SUPERVISOR_PASSWORD, build_org
+from tests.helpers.cli_runner import CliRunner
+from tests.unit.records.matrix_training import AGENT, agent
+
+
+class Cli(CliRunner):
+    def hr(self, *argv: str) -> int:
+        return self("--user", "hr", *argv)
+
+    def sup(self, *argv: str, who: str = "sup-a") -> int:
+        return self("--user", who, *argv, password=SUPERVISOR_PASSWORD)
+
+    def json(self) -> dict[str, object]:
+        data: dict[str, object] = json.loads(self.out)
+        return data
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The organisation of the `org` fixture and E100, an agent on Team A, built once."""
+    folder = tmp_path_factory.mktemp("training-cli")
+    db = open_database(f"sqlite:///{folder / 'crmsup.db'}")
+    try:
+        agent(build_org(db))
+    finally:
+        db.dispose()
+    return folder
+
+
+@pytest.fixture
+def cli(
+    template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Cli:
+    shutil.copy2(template / "crmsup.db", tmp_path / "crmsup.db")
+    runner = Cli(tmp_path, monkeypatch, capsys)
+    monkeypatch.setenv("CRMSUP_DB", runner.url())
+    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+    return runner
+
+
+def _course(cli: Cli) -> None:
+    added = cli.hr(
+        "training", "course", "add", "gdpr-1", "--title", "Data protection",
+        "--kind", "compliance", "--hours", "1.5", "--validity", "12", "--for", AGENT,
+    )  # fmt: skip
+    assert added == 0
+    assert "Course GDPR-1 added (version 1)." in cli.out
+
+
+def _assigned(cli: Cli) -> str:
+    _course(cli)
+    due = (date.today() + timedelta(days=10)).isoformat()
+    assert cli.sup("--json", "training", "assign", "E100", "GDPR-1", "--due", due) == 0
+    return str(cli.json()["id"])[:8]
+
+
+def test_a_course_assigned_passed_and_an_admission(cli: Cli) -> None:
+    ref = _assigned(cli)
+    today = date.today().isoformat()
+    notes = cli.folder / "notes.txt"
+    notes.write_text("Asked sharp questions", encoding="utf-8")
+    done = cli.sup(
+        "--json", "training", "complete", "E100", "GDPR-1", "--on", today, "--pass",
+        "--score", "88.5", "--trainer", "Jo from Legal", "--notes-file", str(notes),
+    )  # fmt: skip
+    assert done == 0
+    completion = cli.json()
+    assert (completion["passed"], completion["score"], completion["notes"]) == (
+        True,
+        "88.5",
+        "Asked sharp questions",
+    )
+    assert cli.sup("training", "list", "E100") == 0
+    assert ref in cli.out
+    assert "completed" in cli.out
+    assert cli.sup("training", "show", "E100", str(completion["id"])[:8]) == 0
+    assert "Jo from Legal" in cli.out
+    reason = cli.folder / "reason.txt"
+    reason.write_text("Ready for the bank's calls", encoding="utf-8")
+    admitted = cli.sup(
+        "--json", "training", "admit", "E100", "--project", "Bank X", "--course", "GDPR-1",
+        "--reason-file", str(reason),
+    )  # fmt: skip
+    assert admitted == 0
+    admission = cli.json()
+    assert (admission["courses"], admission["decided_by"]) == (["GDPR-1"], "sup-a")
+    assert cli.sup("training", "admission", "E100", str(admission["id"])[:8]) == 0
+    assert "Ready for the bank's calls" in cli.out
+    assert cli.sup("training", "compliance") == 0
+    assert "E100" in cli.out
+    assert "done" in cli.out
+    later = (date.today() + timedelta(days=360)).isoformat()
+    assert cli.hr("training", "due", "--as-of", later) == 0
+    assert "training.due" in cli.out
+    assert cli.hr("training", "course", "retire", "GDPR-1", "--if-version", "1") == 0
+    assert cli.hr("--json", "training", "course", "list", "--all") == 0
+    assert json.loads(cli.out)[0]["active"] is False
+
+
+def test_refusals_exit_3_or_4(cli: Cli) -> None:
+    ref = _assigned(cli)
+    today = date.today().isoformat()
+    course = ["training", "course", "add", "X-1", "--title", "X", "--kind", "product"]
+    assert cli.sup(*course, "--hours", "1") == 4
+    assert cli.sup("training", "list", "E100", who="sup-b") == 4
+    assert "outside your scope" in cli.err
+    scored = cli.sup(
+        "training", "complete", "E100", "GDPR-1", "--on", today, "--pass", "--score", "101"
+    )
+    assert scored == 3
+    assert "a score is a number from 0 to 100" in cli.err
+    assert cli.sup("training", "cancel", "E100", ref, "--if-version", "7") == 3
+    assert "changed by" in cli.err
+    assert cli.sup("training", "show", "E100", "ffffffff") == 3
+    assert cli.sup("training", "admit", "E100", "--project", "P", "--course", "GDPR-1",
+                   "--reason", "R") == 3  # fmt: skip
+    assert "no pass that counts" in cli.err
+    assert cli.sup("--json", "training", "list", "E100") == 0
+    listed = json.loads(cli.out)
+    assert (len(listed["completions"]), listed["assignments"][0]["state"]) == (0, "open")
