@@ -25,6 +25,7 @@ from datetime import date
 from typing import Protocol
 
 from crmsup.demo import (
+    access_records,
     attendance_records,
     development_records,
     policy_records,
@@ -60,4 +61,5 @@ AREAS: tuple[FileArea, ...] = (
     attendance_records,
     policy_records,
     training_records,
+    access_records,
 )
