@@ -37,7 +37,12 @@ from crmsup.records.attendance_dto import (
     NewEvent,
     PointsStanding,
 )
-from crmsup.records.attendance_models import AttendanceEvent, AttendanceKind
+from crmsup.records.attendance_models import (
+    AttendanceEvent,
+    AttendanceKind,
+    PtoRequest,
+    PtoRequestState,
+)
 from crmsup.records.attendance_points import (
     answers_since,
     events_by_associate,
@@ -51,6 +56,7 @@ from crmsup.records.attendance_rules import (
 )
 from crmsup.records.database import Database
 from crmsup.records.discipline_content import suggestion_for
+from crmsup.records.errors import ValidationFailed
 from crmsup.records.file_models import DisciplineCategory
 from crmsup.records.sealed_fields import seal
 from crmsup.records.subject import Subject, checked, cipher_for
@@ -136,6 +142,26 @@ def get_event(db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID
         return detail
 
 
+def _not_booked(session: Session, subject: Subject, kind: AttendanceKind, day: date) -> None:
+    """PTO taken is time off that was not requested ahead: a day an approved request already
+    draws from the ledger would be counted twice, so it is refused (exit 3), nothing written."""
+    if kind is not AttendanceKind.PTO_TAKEN:
+        return
+    booked = session.scalars(
+        select(PtoRequest.id).where(
+            PtoRequest.associate_id == subject.associate_id,
+            PtoRequest.state == PtoRequestState.APPROVED,
+            PtoRequest.start_on <= day,
+            PtoRequest.end_on >= day,
+        )
+    ).first()
+    if booked is not None:
+        raise ValidationFailed(
+            f"{day} is already booked by approved time-off request {booked.hex[:8]} of associate "
+            f"{subject.employee_no}; PTO taken is for time off that was not requested ahead"
+        )
+
+
 def record_event(
     db: Database, actor: Actor, employee_no: str, new: NewEvent, *, today: date
 ) -> EventDetail:
@@ -148,6 +174,7 @@ def record_event(
     ):
         kind = AttendanceKind(new.kind)
         check_event(kind, new.occurred_on, new.minutes, new.hours, today)
+        _not_booked(session, subject, kind, new.occurred_on)
         notes = text(new.notes, "notes")
         cipher = cipher_for(session, actor, subject)
         event_id = uuid.uuid4()
@@ -223,6 +250,7 @@ def update_event(
         hours = changes.hours if changes.hours is not None or kind_changed else event.hours
         on = changes.occurred_on or event.occurred_on
         check_event(kind, on, minutes, hours, today)
+        _not_booked(session, subject, kind, on)
         fields = [
             name
             for name, old, new in (

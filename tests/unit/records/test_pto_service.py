@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crmsup.records import associate_service, attendance_due, attendance_service, pto_service
 from crmsup.records import pto_request_service as requests
-from crmsup.records.attendance_dto import NewEvent
+from crmsup.records.attendance_dto import EventChanges, NewEvent
 from crmsup.records.attendance_models import AccrualFrequency, AttendanceKind, PtoRequestState
 from crmsup.records.dto import NewAssociate
 from crmsup.records.errors import PermissionDenied, StaleEdit, ValidationFailed
@@ -170,3 +170,31 @@ def test_cancelling_returns_the_hours_until_the_first_day(org: Org) -> None:
     assert [(r.id, r.state, r.comment) for r in listed] == [
         (request.id, PtoRequestState.CANCELLED, None)
     ]
+
+
+def test_pto_taken_on_a_day_an_approved_request_books_is_refused(org: Org) -> None:
+    request = requested(org, "16", org.sup_a)  # 7-8 April 2025
+    requests.approve_request(org.db, org.sup_a, "E100", request.id, expected_version=1)
+    after = date(2025, 4, 9)
+    taken = NewEvent(AttendanceKind.PTO_TAKEN, date(2025, 4, 8), hours=D(8))
+    with pytest.raises(ValidationFailed, match=f"already booked by .*{request.short_id}"):
+        attendance_service.record_event(org.db, org.sup_a, "E100", taken, today=after)
+    assert attendance_service.list_events(org.db, org.sup_a, "E100") == ()
+    # The day after the request is not booked; moving that event onto a booked day is refused.
+    event = attendance_service.record_event(
+        org.db,
+        org.sup_a,
+        "E100",
+        NewEvent(AttendanceKind.PTO_TAKEN, after, hours=D(8)),
+        today=after,
+    )
+    with pytest.raises(ValidationFailed, match="already booked"):
+        attendance_service.update_event(
+            org.db,
+            org.sup_a,
+            "E100",
+            event.id,
+            EventChanges(occurred_on=date(2025, 4, 7)),
+            today=after,
+        )
+    assert pto_service.pto_balance(org.db, org.sup_a, "E100", after).balance == D(16)
