@@ -3,40 +3,16 @@ of refusals (3: invalid, stale or not allowed in this state; 4: role or scope)."
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from crmsup.records.checkpoints import STATE_DIR_ENV
-from crmsup.records.database import open_database
-from tests.factories import SUPERVISOR_PASSWORD, add_associate, build_org
-from tests.helpers.cli_runner import CliRunner
-
-
-class Cli(CliRunner):
-    def as_(self, user: str, *argv: str) -> int:
-        password = SUPERVISOR_PASSWORD if user.startswith("sup-") else None
-        if password is None:
-            return self("--user", user, *argv)
-        return self("--user", user, *argv, password=password)
-
-    def json(self) -> dict[str, object]:
-        data: dict[str, object] = json.loads(self.out)
-        return data
+from tests.helpers.cli_runner import OrgCli, org_cli, org_template
 
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The organisation of the `org` fixture and E100 on Team A, built once and copied."""
-    folder = tmp_path_factory.mktemp("access-cli")
-    db = open_database(f"sqlite:///{folder / 'crmsup.db'}")
-    try:
-        add_associate(build_org(db))
-    finally:
-        db.dispose()
-    return folder
+    return org_template(tmp_path_factory.mktemp("access-cli"))
 
 
 @pytest.fixture
@@ -45,16 +21,13 @@ def cli(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Cli:
-    shutil.copy2(template / "crmsup.db", tmp_path / "crmsup.db")
-    runner = Cli(tmp_path, monkeypatch, capsys)
-    monkeypatch.setenv("CRMSUP_DB", runner.url())
-    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+) -> OrgCli:
+    runner = org_cli(template, tmp_path, monkeypatch, capsys)
     (tmp_path / "why.txt").write_text("Joins the Acme line on Monday.", encoding="utf-8")
     return runner
 
 
-def _file(cli: Cli) -> str:
+def _file(cli: OrgCli) -> str:
     code = cli.as_(
         "sup-a",
         "--json",
@@ -76,7 +49,7 @@ def _file(cli: Cli) -> str:
     return str(row["id"])[:8]
 
 
-def test_a_request_from_filing_to_closing(cli: Cli) -> None:
+def test_a_request_from_filing_to_closing(cli: OrgCli) -> None:
     short = _file(cli)
     assert cli.as_("manager", "access", "approve", short, "--comment", "fine") == 0
     assert "approved" in cli.out
@@ -96,7 +69,7 @@ def test_a_request_from_filing_to_closing(cli: Cli) -> None:
     assert "closed" in cli.out
 
 
-def test_refusals_exit_3_or_4(cli: Cli) -> None:
+def test_refusals_exit_3_or_4(cli: OrgCli) -> None:
     short = _file(cli)
     assert cli.as_("sup-a", "access", "approve", short) == 4
     assert cli.as_("sup-b", "access", "show", short) == 4

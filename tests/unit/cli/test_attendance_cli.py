@@ -3,41 +3,17 @@ command line, and the exit codes of refusals (3: invalid or stale; 4: role or sc
 
 from __future__ import annotations
 
-import json
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from crmsup.records.checkpoints import STATE_DIR_ENV
-from crmsup.records.database import open_database
-from tests.factories import SUPERVISOR_PASSWORD, add_associate, build_org
-from tests.helpers.cli_runner import CliRunner
-
-
-class Cli(CliRunner):
-    def hr(self, *argv: str) -> int:
-        return self("--user", "hr", *argv)
-
-    def sup(self, *argv: str, who: str = "sup-a") -> int:
-        return self("--user", who, *argv, password=SUPERVISOR_PASSWORD)
-
-    def json(self) -> dict[str, object]:
-        data: dict[str, object] = json.loads(self.out)
-        return data
+from tests.helpers.cli_runner import OrgCli, org_cli, org_template
 
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `org` organisation and E100 on Team A, built once and copied for each test."""
-    folder = tmp_path_factory.mktemp("attendance-cli")
-    db = open_database(f"sqlite:///{folder / 'crmsup.db'}")
-    try:
-        add_associate(build_org(db))
-    finally:
-        db.dispose()
-    return folder
+    return org_template(tmp_path_factory.mktemp("attendance-cli"))
 
 
 @pytest.fixture
@@ -46,15 +22,12 @@ def cli(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Cli:
-    shutil.copy2(template / "crmsup.db", tmp_path / "crmsup.db")
-    runner = Cli(tmp_path, monkeypatch, capsys)
-    monkeypatch.setenv("CRMSUP_DB", runner.url())
-    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+) -> OrgCli:
+    runner = org_cli(template, tmp_path, monkeypatch, capsys)
     return runner
 
 
-def test_events_points_and_rules(cli: Cli) -> None:
+def test_events_points_and_rules(cli: OrgCli) -> None:
     today = date.today()
     notes = cli.folder / "notes.txt"
     notes.write_text("Missed the shift without calling", encoding="utf-8")
@@ -95,7 +68,7 @@ def test_events_points_and_rules(cli: Cli) -> None:
     assert cli.sup("attendance", "add", "E100", "--kind", "early_leave", "--on", tomorrow) == 3
 
 
-def test_a_request_from_filing_to_approval(cli: Cli) -> None:
+def test_a_request_from_filing_to_approval(cli: OrgCli) -> None:
     start = date.today() + timedelta(days=10)
     assert cli.hr("pto", "adjust", "E100", "--hours", "16", "--reason", "Opening balance") == 0
     assert cli.sup("pto", "adjust", "E100", "--hours", "8", "--reason", "Gift") == 4

@@ -5,16 +5,12 @@ allowed in this state; 4: role or scope)."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from crmsup.records.checkpoints import STATE_DIR_ENV
-from crmsup.records.database import open_database
-from tests.factories import SUPERVISOR_PASSWORD, add_associate, build_org
-from tests.helpers.cli_runner import CliRunner
+from tests.helpers.cli_runner import OrgCli, org_cli, org_template
 
 ITEMS = {
     "items": [
@@ -25,28 +21,9 @@ ITEMS = {
 }
 
 
-class Cli(CliRunner):
-    def hr(self, *argv: str) -> int:
-        return self("--user", "hr", *argv)
-
-    def sup(self, *argv: str, who: str = "sup-a") -> int:
-        return self("--user", who, *argv, password=SUPERVISOR_PASSWORD)
-
-    def json(self) -> dict[str, object]:
-        data: dict[str, object] = json.loads(self.out)
-        return data
-
-
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The organisation of the `org` fixture and E100 on Team A, built once."""
-    folder = tmp_path_factory.mktemp("development-cli")
-    db = open_database(f"sqlite:///{folder / 'crmsup.db'}")
-    try:
-        add_associate(build_org(db))
-    finally:
-        db.dispose()
-    return folder
+    return org_template(tmp_path_factory.mktemp("development-cli"))
 
 
 @pytest.fixture
@@ -55,11 +32,8 @@ def cli(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Cli:
-    shutil.copy2(template / "crmsup.db", tmp_path / "crmsup.db")
-    runner = Cli(tmp_path, monkeypatch, capsys)
-    monkeypatch.setenv("CRMSUP_DB", runner.url())
-    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+) -> OrgCli:
+    runner = org_cli(template, tmp_path, monkeypatch, capsys)
     (tmp_path / "items.json").write_text(json.dumps(ITEMS), encoding="utf-8")
     return runner
 
@@ -69,7 +43,7 @@ def _this_week() -> date:
     return today - timedelta(days=today.weekday())
 
 
-def _plan(cli: Cli) -> str:
+def _plan(cli: OrgCli) -> str:
     """sup-a opens and activates the plan of this week's month for E100; its short id."""
     month = f"{_this_week():%Y-%m}"
     goals = cli.folder / "goals.txt"
@@ -86,7 +60,7 @@ def _plan(cli: Cli) -> str:
     return ref
 
 
-def test_a_plan_a_session_and_a_scored_call(cli: Cli) -> None:
+def test_a_plan_a_session_and_a_scored_call(cli: OrgCli) -> None:
     ref = _plan(cli)
     week = _this_week().isoformat()
     assert cli.sup("development", "due") == 0
@@ -170,7 +144,7 @@ def test_a_plan_a_session_and_a_scored_call(cli: Cli) -> None:
     assert row["plan_id"].replace("-", "").startswith(ref)
 
 
-def test_refusals_exit_3_or_4(cli: Cli) -> None:
+def test_refusals_exit_3_or_4(cli: OrgCli) -> None:
     ref = _plan(cli)
     assert cli.sup("development", "activate", "E100", ref) == 3
     assert "that is active cannot take the step 'activate'" in cli.err

@@ -5,40 +5,17 @@ scope)."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from crmsup.records.checkpoints import STATE_DIR_ENV
-from crmsup.records.database import open_database
-from tests.factories import SUPERVISOR_PASSWORD, add_associate, build_org
-from tests.helpers.cli_runner import CliRunner
-
-
-class Cli(CliRunner):
-    def hr(self, *argv: str) -> int:
-        return self("--user", "hr", *argv)
-
-    def sup(self, *argv: str, who: str = "sup-a") -> int:
-        return self("--user", who, *argv, password=SUPERVISOR_PASSWORD)
-
-    def json(self) -> dict[str, object]:
-        data: dict[str, object] = json.loads(self.out)
-        return data
+from tests.helpers.cli_runner import OrgCli, org_cli, org_template
 
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `org` fixture's organisation and E100 on Team A, built once and copied per test."""
-    folder = tmp_path_factory.mktemp("policy-cli")
-    db = open_database(f"sqlite:///{folder / 'crmsup.db'}")
-    try:
-        add_associate(build_org(db))
-    finally:
-        db.dispose()
-    return folder
+    return org_template(tmp_path_factory.mktemp("policy-cli"))
 
 
 @pytest.fixture
@@ -47,15 +24,12 @@ def cli(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Cli:
-    shutil.copy2(template / "crmsup.db", tmp_path / "crmsup.db")
-    runner = Cli(tmp_path, monkeypatch, capsys)
-    monkeypatch.setenv("CRMSUP_DB", runner.url())
-    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+) -> OrgCli:
+    runner = org_cli(template, tmp_path, monkeypatch, capsys)
     return runner
 
 
-def test_a_policy_published_acknowledged_and_tracked(cli: Cli) -> None:
+def test_a_policy_published_acknowledged_and_tracked(cli: OrgCli) -> None:
     body, pdf = cli.folder / "body.txt", cli.folder / "recording.pdf"
     body.write_text("Calls are recorded.\nSay so at the start.", encoding="utf-8")
     pdf.write_bytes(b"%PDF-1.7 recording policy")
@@ -96,7 +70,7 @@ def test_a_policy_published_acknowledged_and_tracked(cli: Cli) -> None:
     assert "text or an attached document" in cli.err
 
 
-def test_a_note_and_a_claim_from_the_command_line(cli: Cli) -> None:
+def test_a_note_and_a_claim_from_the_command_line(cli: OrgCli) -> None:
     assert (
         cli.sup("--json", "note", "add", "E100", "--kind", "conversation", "--text", "Breaks") == 0
     )

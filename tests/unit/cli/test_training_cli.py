@@ -5,41 +5,18 @@ scope)."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from crmsup.records.checkpoints import STATE_DIR_ENV
-from crmsup.records.database import open_database
-from tests.factories import SUPERVISOR_PASSWORD, build_org
-from tests.helpers.cli_runner import CliRunner
+from tests.helpers.cli_runner import OrgCli, org_cli, org_template
 from tests.unit.records.matrix_training import AGENT, agent
-
-
-class Cli(CliRunner):
-    def hr(self, *argv: str) -> int:
-        return self("--user", "hr", *argv)
-
-    def sup(self, *argv: str, who: str = "sup-a") -> int:
-        return self("--user", who, *argv, password=SUPERVISOR_PASSWORD)
-
-    def json(self) -> dict[str, object]:
-        data: dict[str, object] = json.loads(self.out)
-        return data
 
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The organisation of the `org` fixture and E100, an agent on Team A, built once."""
-    folder = tmp_path_factory.mktemp("training-cli")
-    db = open_database(f"sqlite:///{folder / 'crmsup.db'}")
-    try:
-        agent(build_org(db))
-    finally:
-        db.dispose()
-    return folder
+    return org_template(tmp_path_factory.mktemp("training-cli"), agent)
 
 
 @pytest.fixture
@@ -48,15 +25,12 @@ def cli(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> Cli:
-    shutil.copy2(template / "crmsup.db", tmp_path / "crmsup.db")
-    runner = Cli(tmp_path, monkeypatch, capsys)
-    monkeypatch.setenv("CRMSUP_DB", runner.url())
-    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
+) -> OrgCli:
+    runner = org_cli(template, tmp_path, monkeypatch, capsys)
     return runner
 
 
-def _course(cli: Cli) -> None:
+def _course(cli: OrgCli) -> None:
     added = cli.hr(
         "training", "course", "add", "gdpr-1", "--title", "Data protection",
         "--kind", "compliance", "--hours", "1.5", "--validity", "12", "--for", AGENT,
@@ -65,14 +39,14 @@ def _course(cli: Cli) -> None:
     assert "Course GDPR-1 added (version 1)." in cli.out
 
 
-def _assigned(cli: Cli) -> str:
+def _assigned(cli: OrgCli) -> str:
     _course(cli)
     due = (date.today() + timedelta(days=10)).isoformat()
     assert cli.sup("--json", "training", "assign", "E100", "GDPR-1", "--due", due) == 0
     return str(cli.json()["id"])[:8]
 
 
-def test_a_course_assigned_passed_and_an_admission(cli: Cli) -> None:
+def test_a_course_assigned_passed_and_an_admission(cli: OrgCli) -> None:
     ref = _assigned(cli)
     today = date.today().isoformat()
     notes = cli.folder / "notes.txt"
@@ -115,7 +89,7 @@ def test_a_course_assigned_passed_and_an_admission(cli: Cli) -> None:
     assert json.loads(cli.out)[0]["active"] is False
 
 
-def test_refusals_exit_3_or_4(cli: Cli) -> None:
+def test_refusals_exit_3_or_4(cli: OrgCli) -> None:
     ref = _assigned(cli)
     today = date.today().isoformat()
     course = ["training", "course", "add", "X-1", "--title", "X", "--kind", "product"]
