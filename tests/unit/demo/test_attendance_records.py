@@ -12,16 +12,13 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from crmsup.demo import attendance_records, attendance_texts, plan
-from crmsup.demo.generate import DemoSummary, generate_demo
 from crmsup.demo.people import plan_people
 from crmsup.demo.recommendation_plan import plan_recommendations
 from crmsup.demo.rows import seeded
@@ -32,7 +29,6 @@ from crmsup.records import (
     pto_request_service,
     pto_service,
 )
-from crmsup.records.actor import Actor
 from crmsup.records.attendance_models import (
     AttendanceEvent,
     AttendanceKind,
@@ -41,15 +37,14 @@ from crmsup.records.attendance_models import (
     PtoRequestState,
 )
 from crmsup.records.attendance_rules import crossing
-from crmsup.records.auth_service import login
-from crmsup.records.database import Database, open_database
+from crmsup.records.database import Database
 from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.pto_ledger_content import ledger_of
 from crmsup.records.pto_rules import LineKind, ledger
 from crmsup.records.sealed_fields import open_required
 from crmsup.records.subject import checked, cipher_for
-from crmsup.security.permissions import Action, Role
-from crmsup.security.recovery import new_recovery_key
+from crmsup.security.permissions import Action
+from tests.helpers.demo_db import Demo, sqlite_demo
 
 PASSWORD = "demo passphrase for attendance tests"
 TODAY = date(2025, 3, 14)
@@ -58,30 +53,10 @@ SIZE = 80
 _S = PtoRequestState
 
 
-@dataclass(frozen=True)
-class Demo:
-    db: Database
-    summary: DemoSummary
-    hr: Actor
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    path: Path = tmp_path_factory.mktemp("attendance") / "crmsup.db"
-    db = open_database(f"sqlite:///{path}")
-    try:
-        summary = generate_demo(
-            db,
-            associates=SIZE,
-            seed=SEED,
-            password=PASSWORD,
-            recovery=new_recovery_key(),
-            today=TODAY,
-        )
-        hr = next(x.username for x in summary.logins if x.role is Role.HR)
-        yield Demo(db, summary, login(db, hr, PASSWORD))
-    finally:
-        db.dispose()
+    with sqlite_demo(tmp_path_factory.mktemp("attendance"), SIZE, SEED, TODAY, PASSWORD) as made:
+        yield made
 
 
 def _numbers(db: Database) -> dict[uuid.UUID, str]:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from crmsup.demo import development_records
-from crmsup.demo.generate import DemoSummary, generate_demo
 from crmsup.records import (
     coaching_evaluation_service,
     coaching_service,
@@ -28,9 +25,8 @@ from crmsup.records import (
     development_service,
     scorecard_service,
 )
-from crmsup.records.actor import Actor
 from crmsup.records.auth_service import login
-from crmsup.records.database import Database, open_database
+from crmsup.records.database import Database
 from crmsup.records.development_dto import EvaluationChanges, NewEvaluation
 from crmsup.records.development_models import (
     CallEvaluation,
@@ -42,8 +38,7 @@ from crmsup.records.development_models import (
 from crmsup.records.development_rules import month_start, plan_weeks, weeks_due
 from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.scorecard_rules import Answer, ItemRule, evaluation_score
-from crmsup.security.permissions import Role
-from crmsup.security.recovery import new_recovery_key
+from tests.helpers.demo_db import Demo, sqlite_demo
 
 PASSWORD = "demo passphrase for tests"
 TODAY = date(2025, 3, 14)
@@ -52,30 +47,10 @@ SIZE = 120
 STATES = {"draft", "active", "closed", "held", "scored", "auto_failed"}
 
 
-@dataclass(frozen=True)
-class Demo:
-    db: Database
-    summary: DemoSummary
-    hr: Actor
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    path: Path = tmp_path_factory.mktemp("development") / "crmsup.db"
-    db = open_database(f"sqlite:///{path}")
-    try:
-        summary = generate_demo(
-            db,
-            associates=SIZE,
-            seed=SEED,
-            password=PASSWORD,
-            recovery=new_recovery_key(),
-            today=TODAY,
-        )
-        hr = next(x.username for x in summary.logins if x.role is Role.HR)
-        yield Demo(db, summary, login(db, hr, PASSWORD))
-    finally:
-        db.dispose()
+    with sqlite_demo(tmp_path_factory.mktemp("development"), SIZE, SEED, TODAY, PASSWORD) as made:
+        yield made
 
 
 def _people(db: Database) -> dict[uuid.UUID, Associate]:

@@ -11,18 +11,16 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import select
 
 from crmsup.demo import policy_texts
-from crmsup.demo.generate import DemoSummary, generate_demo
 from crmsup.records import note_service, policy_service
 from crmsup.records.actor import Actor
 from crmsup.records.auth_service import login
-from crmsup.records.database import Database, open_database
+from crmsup.records.database import Database
 from crmsup.records.models import Associate, AssociateStatus, Team, User
 from crmsup.records.note_dto import NoteChanges
 from crmsup.records.note_rules import first_response_due, responded_late
@@ -36,7 +34,7 @@ from crmsup.records.policy_models import (
     PolicyVersion,
 )
 from crmsup.security.permissions import Role
-from crmsup.security.recovery import new_recovery_key
+from tests.helpers.demo_db import Demo, sqlite_demo
 
 PASSWORD = "demo passphrase for tests"
 TODAY = date(2025, 3, 14)
@@ -46,28 +44,10 @@ SEED = 11
 SIZE = 60
 
 
-@dataclass(frozen=True)
-class Demo:
-    db: Database
-    summary: DemoSummary
-    hr: Actor
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('policy') / 'crmsup.db'}")
-    try:
-        summary = generate_demo(
-            db,
-            associates=SIZE,
-            seed=SEED,
-            password=PASSWORD,
-            recovery=new_recovery_key(),
-            today=TODAY,
-        )
-        yield Demo(db, summary, login(db, "hr", PASSWORD))
-    finally:
-        db.dispose()
+    with sqlite_demo(tmp_path_factory.mktemp("policy"), SIZE, SEED, TODAY, PASSWORD) as made:
+        yield made
 
 
 def _associates(db: Database) -> dict[uuid.UUID, tuple[str, str, AssociateStatus, date | None]]:

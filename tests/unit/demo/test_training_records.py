@@ -12,20 +12,15 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from crmsup.demo import training_records, training_texts
-from crmsup.demo.generate import DemoSummary, generate_demo
 from crmsup.records import training_course_service, training_service
-from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
-from crmsup.records.database import Database, open_database
+from crmsup.records.database import Database
 from crmsup.records.models import Associate, AssociateStatus
 from crmsup.records.training_dto import NewCompletion
 from crmsup.records.training_models import (
@@ -39,8 +34,7 @@ from crmsup.records.training_models import (
     TrainingCourseTitle,
 )
 from crmsup.records.training_rules import CourseStatus, DueKind, expires_on
-from crmsup.security.permissions import Role
-from crmsup.security.recovery import new_recovery_key
+from tests.helpers.demo_db import Demo, sqlite_demo
 
 PASSWORD = "demo passphrase for tests"
 TODAY = date(2025, 3, 14)
@@ -59,30 +53,10 @@ STATES = {
 }
 
 
-@dataclass(frozen=True)
-class Demo:
-    db: Database
-    summary: DemoSummary
-    hr: Actor
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    path: Path = tmp_path_factory.mktemp("training") / "crmsup.db"
-    db = open_database(f"sqlite:///{path}")
-    try:
-        summary = generate_demo(
-            db,
-            associates=SIZE,
-            seed=SEED,
-            password=PASSWORD,
-            recovery=new_recovery_key(),
-            today=TODAY,
-        )
-        hr = next(x.username for x in summary.logins if x.role is Role.HR)
-        yield Demo(db, summary, login(db, hr, PASSWORD))
-    finally:
-        db.dispose()
+    with sqlite_demo(tmp_path_factory.mktemp("training"), SIZE, SEED, TODAY, PASSWORD) as made:
+        yield made
 
 
 def _numbers(db: Database) -> dict[uuid.UUID, Associate]:
