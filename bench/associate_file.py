@@ -39,7 +39,7 @@ from crmsup.records.file_models import DisciplineCategory, RecommendationKind, R
 from crmsup.records.recommendation_drafts import create_recommendation
 from crmsup.records.recommendation_dto import NewRecommendation
 from crmsup.records.review_dto import CompetencySpec, NewReview, Rating, ReviewChanges, TemplateSpec
-from crmsup.security.fields import FieldContext, decrypt_with
+from crmsup.security.fields import decrypt_with, field_aad
 from crmsup.security.wrapping import key_aad
 
 TARGET = 3.0
@@ -164,7 +164,7 @@ def _floor(path: Path, team_key: bytes, scope_key_id: uuid.UUID) -> int:
                 plain: list[object] = []
                 for column, value in values.items():
                     if column.endswith("_enc") and value is not None:
-                        aad = FieldContext(table, column, row_id, kid).associated_data()
+                        aad = field_aad(table, column, row_id, kid)
                         plain.append(decrypt_with(aead, aad, value).decode())
                         decrypted += 1
                     else:

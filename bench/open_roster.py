@@ -19,7 +19,7 @@ from crmsup.records import keyring, org_service
 from crmsup.records.associate_service import list_roster
 from crmsup.records.auth_service import login
 from crmsup.records.database import open_database
-from crmsup.security.fields import FieldContext, decrypt_with
+from crmsup.security.fields import decrypt_with, field_aad
 from crmsup.security.wrapping import key_aad
 
 COUNT = 50_000
@@ -53,7 +53,7 @@ def _floor(path: Path, team_key: bytes, scope_key_id: uuid.UUID) -> int:
             def dec(
                 column: str, blob: bytes, row_id: str = row_id, kid: str = kid, aead: AESGCM = aead
             ) -> str:
-                aad = FieldContext("associates", column, row_id, kid).associated_data()
+                aad = field_aad("associates", column, row_id, kid)
                 return decrypt_with(aead, aad, blob).decode()
 
             out.append(

@@ -10,7 +10,6 @@ Layout: version byte (1) | nonce (12) | ciphertext and tag.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -22,19 +21,9 @@ NONCE_BYTES = 12
 KEY_BYTES = 32
 
 
-@dataclass(frozen=True, slots=True)
-class FieldContext:
-    """Where a ciphertext lives; bound into the associated data."""
-
-    table: str
-    column: str
-    row_id: str
-    key_id: str
-
-    def associated_data(self) -> bytes:
-        return "\x1f".join(
-            ("crmsup-field-v1", self.table, self.column, self.row_id, self.key_id)
-        ).encode("utf-8")
+def field_aad(table: str, column: str, row_id: str, key_id: str) -> bytes:
+    """The associated data of one field: where its ciphertext lives, and under which key."""
+    return f"crmsup-field-v1\x1f{table}\x1f{column}\x1f{row_id}\x1f{key_id}".encode()
 
 
 def new_key() -> bytes:
@@ -56,17 +45,15 @@ class FieldCipher:
         return self.encrypt_bytes(table, column, row_id, plaintext.encode("utf-8"))
 
     def decrypt(self, table: str, column: str, row_id: str, blob: bytes) -> str:
-        return self.decrypt_bytes(table, column, row_id, blob).decode("utf-8")
+        aad = field_aad(table, column, row_id, self.key_id)
+        return decrypt_with(self._aead, aad, blob).decode("utf-8")
 
     def encrypt_bytes(self, table: str, column: str, row_id: str, plaintext: bytes) -> bytes:
         """For files (attachments): the same format and binding as text fields."""
-        aad = FieldContext(table, column, row_id, self.key_id).associated_data()
-        nonce = os.urandom(NONCE_BYTES)
-        return FORMAT_V1 + nonce + self._aead.encrypt(nonce, plaintext, aad)
+        return encrypt_with(self._aead, field_aad(table, column, row_id, self.key_id), plaintext)
 
     def decrypt_bytes(self, table: str, column: str, row_id: str, blob: bytes) -> bytes:
-        aad = FieldContext(table, column, row_id, self.key_id).associated_data()
-        return decrypt_with(self._aead, aad, blob)
+        return decrypt_with(self._aead, field_aad(table, column, row_id, self.key_id), blob)
 
 
 def decrypt_with(aead: AESGCM, aad: bytes, blob: bytes) -> bytes:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -66,3 +67,17 @@ def test_malformed_blobs_are_integrity_failures(cipher: FieldCipher, blob: bytes
 def test_keys_are_32_bytes() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         FieldCipher(b"short", "k")
+
+
+def test_a_value_sealed_under_the_v1_format_still_opens() -> None:
+    """Known answer: the layout and associated data of stored fields must never drift,
+    or every existing database stops opening."""
+    key = bytes(range(32))
+    nonce = bytes(12)
+    aad = "\x1f".join(("crmsup-field-v1", "associates", "first_name_enc", "row-1", "key-1"))
+    blob = b"\x01" + nonce + AESGCM(key).encrypt(nonce, "Ørjan".encode(), aad.encode())
+    assert FieldCipher(key, "key-1").decrypt("associates", "first_name_enc", "row-1", blob) == (
+        "Ørjan"
+    )
+    with pytest.raises(IntegrityFailure):
+        FieldCipher(key, "key-2").decrypt("associates", "first_name_enc", "row-1", blob)
