@@ -27,14 +27,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from crmsup.records.models import Base, enum_column
-from crmsup.records.types import UtcDateTime, utcnow
+from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
 class AttendanceKind(StrEnum):

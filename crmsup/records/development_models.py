@@ -29,13 +29,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
-    Uuid,
     true,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from crmsup.records.models import Base, enum_column
-from crmsup.records.types import UtcDateTime, utcnow
+from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
 class PlanState(StrEnum):

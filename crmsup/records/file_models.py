@@ -25,13 +25,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    Uuid,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crmsup.records.models import Base, enum_column
-from crmsup.records.types import UtcDateTime, utcnow
+from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
 class DisciplineCategory(StrEnum):
@@ -188,7 +187,8 @@ class Attachment(Base):
     filename_enc: Mapped[bytes] = mapped_column(LargeBinary)
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
-    content_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Deferred: listing a file's attachments must not read every document into memory.
+    content_enc: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     added_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

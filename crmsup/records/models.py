@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -24,12 +25,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    Uuid,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from crmsup.records.types import UtcDateTime, utcnow
+from crmsup.records.types import UtcDateTime, Uuid, utcnow
 from crmsup.security.permissions import Role
 
 NAMING_CONVENTION = {
@@ -43,6 +43,8 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    #: Every `Mapped[uuid.UUID]` column (foreign keys included) reads through the cache.
+    type_annotation_map: ClassVar[dict[Any, Any]] = {uuid.UUID: Uuid()}
 
 
 def enum_column(kind: type[StrEnum], name: str) -> Enum:

@@ -25,12 +25,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from crmsup.records.models import Base, enum_column
-from crmsup.records.types import UtcDateTime, utcnow
+from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
 class NoteKind(StrEnum):

@@ -25,13 +25,12 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Uuid,
     true,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from crmsup.records.models import Base, enum_column
-from crmsup.records.types import UtcDateTime, utcnow
+from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
 class CourseKind(StrEnum):
