@@ -27,6 +27,7 @@ from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit
 from crmsup.records.keyring import access_key_cipher
 from crmsup.records.models import Associate, Team, User
+from crmsup.records.names import usernames
 from crmsup.records.scope import actor_team_ids, require
 from crmsup.records.sealed_fields import open_required, open_text
 from crmsup.security.fields import FieldCipher
@@ -186,7 +187,7 @@ def build_detail(
     lines = lines_of(session, request.id)
     people = {request.decided_by, request.provisioned_by, request.closed_by}
     people.update(line.provisioned_by for line in lines)
-    names = dict(session.execute(select(User.id, User.username).where(User.id.in_(people))).all())
+    names = usernames(session, people)
     return AccessRequestDetail(
         row=row,
         person_name=open_required(

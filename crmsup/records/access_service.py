@@ -62,7 +62,7 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.keyring import access_cipher, access_key_cipher
-from crmsup.records.subject import checked
+from crmsup.records.subject import checked_session
 from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import Detail
 from crmsup.security.fields import FieldCipher
@@ -105,12 +105,9 @@ def file_request(
 ) -> AccessRequestDetail:
     """File a request for the associate: waiting for a site manager or HR."""
     now = now or utcnow()
-    with (
-        checked(
-            db, actor, Action.ACCESS_REQUEST, "access.request", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ACCESS_REQUEST, "access.request", employee_no, "associate"
+    ) as (subject, session):
         kind = AccessKind(new.kind)
         lines = clean_lines(kind, new.lines)
         justification = clean_justification(new.justification)

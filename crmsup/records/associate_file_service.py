@@ -31,7 +31,7 @@ from crmsup.records.file_models import DisciplineRecord, Recommendation, Review
 from crmsup.records.models import Associate
 from crmsup.records.recommendation_dto import RecommendationDetail
 from crmsup.records.review_dto import ReviewDetail
-from crmsup.records.subject import checked, cipher_for
+from crmsup.records.subject import checked_session, cipher_for
 from crmsup.security.permissions import Action, scope_of
 
 
@@ -59,12 +59,9 @@ def open_file(db: Database, actor: Actor, employee_no: str, today: date) -> Asso
 
     PermissionDenied (audited) outside the actor's scope or for a role that reads no
     associate; NotFound for an unknown or erased associate."""
-    with (
-        checked(
-            db, actor, Action.ASSOCIATE_VIEW, "associate.file", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ASSOCIATE_VIEW, "associate.file", employee_no, "associate"
+    ) as (subject, session):
         cipher = cipher_for(session, actor, subject)
         associate = detail_with(session, cipher, session.get_one(Associate, subject.associate_id))
         discipline = reviews = recommendations = None

@@ -135,8 +135,11 @@ def _detail(session: Session, actor: Actor, associate: Associate) -> AssociateDe
 def detail_with(session: Session, cipher: FieldCipher, associate: Associate) -> AssociateDetail:
     """The associate decrypted with their data key `cipher` (already opened by the caller,
     who checked the actor may read them and that they were not erased)."""
-    team = session.get_one(Team, associate.team_id)
-    site = session.get_one(Site, team.site_id)
+    team, site = session.execute(
+        select(Team.name, Site.name)
+        .join(Site, Site.id == Team.site_id)
+        .where(Team.id == associate.team_id)
+    ).one()
     row_id = str(associate.id)
     first = cipher.decrypt(TABLE, "first_name_enc", row_id, _required(associate.first_name_enc))
     last = cipher.decrypt(TABLE, "last_name_enc", row_id, _required(associate.last_name_enc))
@@ -151,8 +154,8 @@ def detail_with(session: Session, cipher: FieldCipher, associate: Associate) -> 
         phone=_open(cipher, associate, "phone"),
         address=_open(cipher, associate, "address"),
         date_of_birth=date.fromisoformat(born) if born else None,
-        team=team.name,
-        site=site.name,
+        team=team,
+        site=site,
         status=associate.status,
         job_title=associate.job_title,
         hire_date=associate.hire_date,

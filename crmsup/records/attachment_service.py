@@ -28,7 +28,7 @@ from crmsup.records.errors import NotFound, ValidationFailed
 from crmsup.records.file_models import Attachment, DisciplineRecord, Recommendation, Review
 from crmsup.records.models import User
 from crmsup.records.sealed_fields import open_required
-from crmsup.records.subject import Subject, checked, cipher_for, find_associate
+from crmsup.records.subject import Subject, checked, checked_session, cipher_for, find_associate
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
 
@@ -220,9 +220,9 @@ def list_attachments(
 ) -> tuple[AttachmentInfo, ...]:
     """The files attached to one record, names decrypted; audited as "attachment.list"."""
     area = area_of(record_type)
-    with (
-        checked(db, actor, area.view, "attachment.list", employee_no, "associate") as subject,
-        db.transaction() as session,
+    with checked_session(db, actor, area.view, "attachment.list", employee_no, "associate") as (
+        subject,
+        session,
     ):
         record_id = _record_id(session, subject, area, record_ref)
         found = infos(session, cipher_for(session, actor, subject), subject, record_type, record_id)
@@ -254,9 +254,9 @@ def open_attachment(
         if found is None:
             raise NotFound(f"associate {subject.employee_no} has no attachment {ref}")
     area = area_of(types[found])
-    with (
-        checked(db, actor, area.view, "attachment.view", employee_no, ENTITY, found) as subject,
-        db.transaction() as session,
+    with checked_session(db, actor, area.view, "attachment.view", employee_no, ENTITY, found) as (
+        subject,
+        session,
     ):
         row = session.get_one(Attachment, found)
         cipher = cipher_for(session, actor, subject)

@@ -8,7 +8,6 @@ that names several, NotFound when none in this associate's file).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from crmsup.records import short_ids, stale_edits, validation
 from crmsup.records.attendance_dto import EventDetail
 from crmsup.records.attendance_models import AttendanceEvent, PtoRequest
 from crmsup.records.errors import NotFound, StaleEdit
-from crmsup.records.models import User
+from crmsup.records.names import usernames
 from crmsup.records.pto_dto import RequestDetail
 from crmsup.records.sealed_fields import open_text
 from crmsup.records.subject import Subject
@@ -61,13 +60,6 @@ def stale(
 ) -> StaleEdit:
     what = f"{_WHAT[entity]} {row_id.hex[:8]} of associate {subject.employee_no}"
     return stale_edits.stale_edit(session, entity, row_id, what, current, read, unchanged=READS)
-
-
-def usernames(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
 
 
 def event_detail(

@@ -28,7 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_content import EVENT, event_detail, in_file, stale, text, usernames
+from crmsup.records.attendance_content import EVENT, event_detail, in_file, stale, text
 from crmsup.records.attendance_dto import (
     CountedEvent,
     EventChanges,
@@ -58,8 +58,9 @@ from crmsup.records.database import Database
 from crmsup.records.discipline_content import suggestion_for
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.file_models import DisciplineCategory
+from crmsup.records.names import usernames
 from crmsup.records.sealed_fields import seal
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked, checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action
 
@@ -84,12 +85,9 @@ def list_events(
 ) -> tuple[EventRow, ...]:
     """The associate's events from `start` to `end` (both optional), newest first: plain
     columns, nothing decrypted (audited as "attendance.list", a count)."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_VIEW, "attendance.list", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_VIEW, "attendance.list", employee_no, "associate"
+    ) as (subject, session):
         query = select(AttendanceEvent).where(AttendanceEvent.associate_id == subject.associate_id)
         if start is not None:
             query = query.where(AttendanceEvent.occurred_on >= start)
@@ -130,12 +128,9 @@ def list_events(
 
 def get_event(db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID) -> EventDetail:
     """One event with its notes decrypted (audited as "attendance.view")."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_VIEW, "attendance.view", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_VIEW, "attendance.view", employee_no, "associate"
+    ) as (subject, session):
         event = in_file(session, AttendanceEvent, subject, ref)
         detail = event_detail(session, cipher_for(session, actor, subject), subject, event)
         audit.append(session, "attendance.view", actor=actor, entity_type=EVENT, entity_id=event.id)
@@ -166,12 +161,9 @@ def record_event(
     db: Database, actor: Actor, employee_no: str, new: NewEvent, *, today: date
 ) -> EventDetail:
     """Record an event that happened on or before `today`."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_WRITE, "attendance.create", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_WRITE, "attendance.create", employee_no, "associate"
+    ) as (subject, session):
         kind = AttendanceKind(new.kind)
         check_event(kind, new.occurred_on, new.minutes, new.hours, today)
         _not_booked(session, subject, kind, new.occurred_on)
@@ -288,12 +280,9 @@ def points(db: Database, actor: Actor, employee_no: str, day: date) -> PointsSta
     """The associate's points on `day`, the events counted, the highest threshold reached
     and — while no attendance discipline record answers that crossing — the proposed step.
     Plain columns only (audited as "attendance.points", a count)."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_VIEW, "attendance.points", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_VIEW, "attendance.points", employee_no, "associate"
+    ) as (subject, session):
         rules = point_rules_of(session)
         found = events_by_associate(
             session, [subject.associate_id], history_start(rules, day), day

@@ -123,17 +123,29 @@ def denials_recorded(
     try:
         yield
     except PermissionDenied as refusal:
-        with db.transaction() as session:
-            append(
-                session,
-                action,
-                actor=actor,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                outcome="denied",
-                details={"reason": str(refusal)},
-            )
+        record_denial(db, actor, action, refusal, entity_type, entity_id)
         raise
+
+
+def record_denial(
+    db: Database,
+    actor: Actor,
+    action: str,
+    refusal: PermissionDenied,
+    entity_type: str | None = None,
+    entity_id: uuid.UUID | str | None = None,
+) -> None:
+    """Record a refusal in its own transaction (the refused one has rolled back)."""
+    with db.transaction() as session:
+        append(
+            session,
+            action,
+            actor=actor,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            outcome="denied",
+            details={"reason": str(refusal)},
+        )
 
 
 def stored_entries(db: Database, batch: int = 5000) -> Generator[StoredEntry]:

@@ -28,8 +28,6 @@ from crmsup.records.development_content import (
     in_file,
     link,
     locked_change,
-    team_name,
-    usernames,
 )
 from crmsup.records.development_dto import (
     EvaluationChanges,
@@ -44,10 +42,11 @@ from crmsup.records.development_rules import check_not_future, clean_text
 from crmsup.records.errors import IntegrityFailure
 from crmsup.records.file_models import DisciplineRecord
 from crmsup.records.models import User
+from crmsup.records.names import team_name, usernames
 from crmsup.records.scorecard_rules import Answer, ItemRule, clean_answers, evaluation_score
 from crmsup.records.scorecard_service import active_scorecard, lines_by_scorecard
 from crmsup.records.sealed_fields import open_json, open_text, seal, seal_json
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked_session, cipher_for
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
 
@@ -111,7 +110,7 @@ def _detail(
     return EvaluationDetail(
         id=row.id,
         employee_no=subject.employee_no,
-        team=team_name(session, subject),
+        team=team_name(session, subject.team_id),
         evaluated_on=row.evaluated_on,
         scorecard_id=card.id,
         scorecard=card.name,
@@ -129,12 +128,9 @@ def _detail(
 
 def list_evaluations(db: Database, actor: Actor, employee_no: str) -> tuple[EvaluationRow, ...]:
     """The associate's evaluations, newest first: plain columns (no score), nothing decrypted."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_VIEW, "call_evaluation.list", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_VIEW, "call_evaluation.list", employee_no, "associate"
+    ) as (subject, session):
         query = (
             select(CallEvaluation, Scorecard.name, Scorecard.revision, User.username)
             .join(Scorecard, Scorecard.id == CallEvaluation.scorecard_id)
@@ -161,12 +157,9 @@ def get_evaluation(
     db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID
 ) -> EvaluationDetail:
     """One evaluation, decrypted (audited as "call_evaluation.view")."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_VIEW, "call_evaluation.view", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_VIEW, "call_evaluation.view", employee_no, "associate"
+    ) as (subject, session):
         row = in_file(session, CallEvaluation, subject, ref)
         detail = _detail(session, cipher_for(session, actor, subject), subject, row)
         audit.append(
@@ -180,12 +173,9 @@ def create_evaluation(
 ) -> EvaluationDetail:
     """An evaluation on an active scorecard revision, every item answered, with the acting
     user as evaluator."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_WRITE, "call_evaluation.create", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_WRITE, "call_evaluation.create", employee_no, "associate"
+    ) as (subject, session):
         evaluated_on = check_not_future(new.evaluated_on, today, "evaluation date")
         lines = active_scorecard(session, new.scorecard_id)
         texts = {c: clean_text(getattr(new, f), label) for f, (c, label) in TEXTS.items()}

@@ -24,16 +24,15 @@ from crmsup.records.development_content import (
     in_file,
     link,
     locked_change,
-    team_name,
-    usernames,
 )
 from crmsup.records.development_dto import NewSession, SessionChanges, SessionDetail, SessionRow
 from crmsup.records.development_models import CoachingSession, DevelopmentPlan
 from crmsup.records.development_rules import check_not_future, clean_text
 from crmsup.records.file_models import DisciplineRecord
 from crmsup.records.models import User
+from crmsup.records.names import team_name, usernames
 from crmsup.records.sealed_fields import open_required, open_text, seal
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked_session, cipher_for
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
 
@@ -54,7 +53,7 @@ def _detail(
     return SessionDetail(
         id=row.id,
         employee_no=subject.employee_no,
-        team=team_name(session, subject),
+        team=team_name(session, subject.team_id),
         held_on=row.held_on,
         topic=open_required(cipher, TABLE, row.id, "topic_enc", row.topic_enc),
         notes=open_text(cipher, TABLE, row.id, "notes_enc", row.notes_enc),
@@ -69,12 +68,9 @@ def _detail(
 
 def list_sessions(db: Database, actor: Actor, employee_no: str) -> tuple[SessionRow, ...]:
     """The associate's coaching sessions, newest first: plain columns, nothing decrypted."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_VIEW, "coaching_session.list", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_VIEW, "coaching_session.list", employee_no, "associate"
+    ) as (subject, session):
         query = (
             select(CoachingSession, User.username)
             .join(User, User.id == CoachingSession.coach_id)
@@ -102,12 +98,9 @@ def get_session(
     db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID
 ) -> SessionDetail:
     """One session, decrypted (audited as "coaching_session.view")."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_VIEW, "coaching_session.view", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_VIEW, "coaching_session.view", employee_no, "associate"
+    ) as (subject, session):
         row = in_file(session, CoachingSession, subject, ref)
         detail = _detail(session, cipher_for(session, actor, subject), subject, row)
         audit.append(
@@ -120,12 +113,9 @@ def create_session(
     db: Database, actor: Actor, employee_no: str, new: NewSession, *, today: date
 ) -> SessionDetail:
     """A session held on `new.held_on` (not in the future), with the acting user as coach."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_WRITE, "coaching_session.create", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_WRITE, "coaching_session.create", employee_no, "associate"
+    ) as (subject, session):
         held_on = check_not_future(new.held_on, today, "session date")
         texts = {
             column: clean_text(getattr(new, field), label, required=field == "topic")

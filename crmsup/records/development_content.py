@@ -11,7 +11,7 @@ change audited in its own transaction) live in one place.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -31,7 +31,6 @@ from crmsup.records.development_models import (
 )
 from crmsup.records.errors import NotFound, StaleEdit
 from crmsup.records.file_models import DisciplineRecord
-from crmsup.records.models import Team, User
 from crmsup.records.subject import Subject, checked, cipher_for
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
@@ -92,16 +91,6 @@ def changed_link(
         return False, current
     new = link(session, model, subject, ref)
     return new != current, new
-
-
-def usernames(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = {i for i in ids if i is not None}
-    query = select(User.id, User.username).where(User.id.in_(wanted))
-    return dict(session.execute(query).all())
-
-
-def team_name(session: Session, subject: Subject) -> str:
-    return session.get_one(Team, subject.team_id).name
 
 
 def stale(

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_content import in_file, locked_change, team_name, usernames
+from crmsup.records.development_content import in_file, locked_change
 from crmsup.records.development_dto import NewPlan, PlanDetail, PlanRow
 from crmsup.records.development_due import due_items
 from crmsup.records.development_models import DevelopmentPlan, DevelopmentUpdate, PlanState
@@ -38,8 +38,9 @@ from crmsup.records.development_rules import (
 )
 from crmsup.records.development_update_service import add_update, edit_update, update_dto
 from crmsup.records.errors import IntegrityFailure, ValidationFailed
+from crmsup.records.names import team_name, usernames
 from crmsup.records.sealed_fields import open_json, open_text, seal_json
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
@@ -79,7 +80,7 @@ def _detail(
     return PlanDetail(
         id=plan.id,
         employee_no=subject.employee_no,
-        team=team_name(session, subject),
+        team=team_name(session, subject.team_id),
         month=plan.month,
         state=plan.state,
         goals=_goals(cipher, plan),
@@ -100,12 +101,9 @@ def _detail(
 
 def list_plans(db: Database, actor: Actor, employee_no: str) -> tuple[PlanRow, ...]:
     """The associate's plans, newest month first: plain columns, nothing decrypted."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_VIEW, "development_plan.list", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_VIEW, "development_plan.list", employee_no, "associate"
+    ) as (subject, session):
         counts = (
             select(DevelopmentUpdate.plan_id, func.count().label("n"))
             .group_by(DevelopmentUpdate.plan_id)
@@ -143,12 +141,9 @@ def list_plans(db: Database, actor: Actor, employee_no: str) -> tuple[PlanRow, .
 
 def get_plan(db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID) -> PlanDetail:
     """One plan with its updates, decrypted (audited as "development_plan.view")."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_VIEW, "development_plan.view", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_VIEW, "development_plan.view", employee_no, "associate"
+    ) as (subject, session):
         plan = in_file(session, DevelopmentPlan, subject, ref)
         detail = _detail(session, cipher_for(session, actor, subject), subject, plan)
         audit.append(
@@ -168,12 +163,9 @@ def create_plan(
     db: Database, actor: Actor, employee_no: str, new: NewPlan, *, today: date
 ) -> PlanDetail:
     """A draft plan for the month of `new.month` (at most next month), one per month."""
-    with (
-        checked(
-            db, actor, Action.DEVELOPMENT_WRITE, "development_plan.create", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DEVELOPMENT_WRITE, "development_plan.create", employee_no, "associate"
+    ) as (subject, session):
         month = check_month(new.month, today)
         goals = clean_goals(new.goals)
         taken = select(DevelopmentPlan.id).where(

@@ -8,7 +8,7 @@ no permission is checked here: the callers check first, through `subject.checked
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +35,7 @@ from crmsup.records.file_models import (
     DisciplineNote,
     DisciplineRecord,
 )
-from crmsup.records.models import Team, User
+from crmsup.records.names import team_name, usernames
 from crmsup.records.sealed_fields import open_json, open_required, open_text
 from crmsup.records.subject import Subject, checked
 from crmsup.security.fields import FieldCipher
@@ -105,14 +105,6 @@ def stale_guard(db: Database, subject: Subject, ref: str | uuid.UUID, read: int)
             raise record_stale(
                 session, subject, record_in_file(session, subject, ref), read
             ) from None
-
-
-def usernames(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    query = select(User.id, User.username).where(User.id.in_(wanted))
-    return dict(session.execute(query).all())
 
 
 def _people(record: DisciplineRecord) -> tuple[uuid.UUID | None, ...]:
@@ -186,8 +178,9 @@ def open_incident_dates(cipher: FieldCipher, record: DisciplineRecord) -> tuple[
 
 def open_texts(cipher: FieldCipher, record: DisciplineRecord) -> dict[str, str | None]:
     """The narrative fields, decrypted; a missing description is tampering (fail closed)."""
+    row_id = str(record.id)
     out: dict[str, str | None] = {
-        field: open_text(cipher, TABLE, record.id, column, getattr(record, column))
+        field: open_text(cipher, TABLE, row_id, column, getattr(record, column))
         for field, column in TEXTS.items()
     }
     if out["description"] is None:
@@ -228,7 +221,7 @@ def details_of(
         ],
     )
     levels = {lv.id: lv for lv in all_levels(session)} if records else {}
-    team = session.get_one(Team, subject.team_id).name if records else ""
+    team = team_name(session, subject.team_id) if records else ""
     files = attachment_service.infos_by_record(session, cipher, subject, TABLE, ids)
     return [
         _assemble(
@@ -257,6 +250,7 @@ def _assemble(
     cipher: FieldCipher, subject: Subject, record: DisciplineRecord, found: _Lookups, today: date
 ) -> DisciplineDetail:
     names = found.names
+    row_id = str(record.id)
     texts = open_texts(cipher, record)
     return DisciplineDetail(
         row=build_row(record, found.level, subject.employee_no, names, today),
@@ -271,12 +265,12 @@ def _assemble(
         decided_by=None if record.decided_by is None else names[record.decided_by],
         decided_at=record.decided_at,
         decision_comment=open_text(
-            cipher, TABLE, record.id, "decision_comment_enc", record.decision_comment_enc
+            cipher, TABLE, row_id, "decision_comment_enc", record.decision_comment_enc
         ),
-        witness=open_text(cipher, TABLE, record.id, "witness_enc", record.witness_enc),
+        witness=open_text(cipher, TABLE, row_id, "witness_enc", record.witness_enc),
         rescinded_by=None if record.rescinded_by is None else names[record.rescinded_by],
         rescind_reason=open_text(
-            cipher, TABLE, record.id, "rescind_reason_enc", record.rescind_reason_enc
+            cipher, TABLE, row_id, "rescind_reason_enc", record.rescind_reason_enc
         ),
         notes=tuple(
             NoteDetail(

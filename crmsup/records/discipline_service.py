@@ -50,7 +50,7 @@ from crmsup.records.discipline_rules import Step, check_incident_dates, next_sta
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.file_models import DisciplineCategory, DisciplineRecord, DisciplineState
 from crmsup.records.sealed_fields import seal, seal_json
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked_session, cipher_for
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
 
@@ -81,12 +81,9 @@ def list_records(
 ) -> tuple[DisciplineRow, ...]:
     """The associate's records, newest first, with their state on `today`: plain columns
     only, nothing decrypted (audited as "discipline.list", with the count)."""
-    with (
-        checked(
-            db, actor, Action.DISCIPLINE_VIEW, "discipline.list", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DISCIPLINE_VIEW, "discipline.list", employee_no, "associate"
+    ) as (subject, session):
         rows = rows_of(session, subject, today)
         audit.append(
             session,
@@ -122,12 +119,9 @@ def suggest_level(
 ) -> Suggestion:
     """The level the rules propose for a new record of `category` on `today` (plain
     columns only; nothing decrypted, nothing audited but a refusal)."""
-    with (
-        checked(
-            db, actor, Action.DISCIPLINE_VIEW, "discipline.suggest", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DISCIPLINE_VIEW, "discipline.suggest", employee_no, "associate"
+    ) as (subject, session):
         return suggestion_for(session, subject, category, today)
 
 
@@ -166,12 +160,9 @@ def create_record(
 ) -> DisciplineDetail:
     """A new draft with the acting user as its creator ("discipline.create"). The level
     suggested on `today` is kept on the record; another level needs `deviation_reason`."""
-    with (
-        checked(
-            db, actor, Action.DISCIPLINE_WRITE, "discipline.create", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.DISCIPLINE_WRITE, "discipline.create", employee_no, "associate"
+    ) as (subject, session):
         incidents, texts = _clean(new, today)
         level = level_or_refuse(session, new.level_id)
         if not level.active:

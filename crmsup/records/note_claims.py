@@ -37,7 +37,7 @@ from crmsup.records.note_rules import (
 )
 from crmsup.records.policy_models import ClaimOutcome, ClientClaim
 from crmsup.records.sealed_fields import seal
-from crmsup.records.subject import checked, cipher_for
+from crmsup.records.subject import checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action
 
@@ -47,9 +47,9 @@ def list_claims(
 ) -> tuple[ClaimRow, ...]:
     """The associate's claims, newest first: plain columns, nothing decrypted."""
     at = now or utcnow()
-    with (
-        checked(db, actor, Action.NOTE_VIEW, "claim.list", employee_no, "associate") as subject,
-        db.transaction() as session,
+    with checked_session(db, actor, Action.NOTE_VIEW, "claim.list", employee_no, "associate") as (
+        subject,
+        session,
     ):
         query = (
             select(ClientClaim)
@@ -77,9 +77,9 @@ def get_claim(
     now: datetime | None = None,
 ) -> ClaimDetail:
     """One claim, decrypted (audited as "claim.view")."""
-    with (
-        checked(db, actor, Action.NOTE_VIEW, "claim.view", employee_no, "associate") as subject,
-        db.transaction() as session,
+    with checked_session(db, actor, Action.NOTE_VIEW, "claim.view", employee_no, "associate") as (
+        subject,
+        session,
     ):
         claim = in_file(session, ClientClaim, subject, ref)
         cipher = cipher_for(session, actor, subject)
@@ -96,10 +96,9 @@ def create_claim(
     """Log a claim received at `new.received_at` (not in the future): it is open, and its
     first response is due 30 minutes after receipt."""
     at = now or utcnow()
-    with (
-        checked(db, actor, Action.NOTE_WRITE, "claim.create", employee_no, "associate") as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.NOTE_WRITE, "claim.create", employee_no, "associate"
+    ) as (subject, session):
         check_claim_times(new.received_at, at)
         claim_text = clean_text(new.claim, "claim", required=True)
         client = clean_text(new.client, "client")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crmsup.records import short_ids, stale_edits
 from crmsup.records.errors import NotFound, StaleEdit
-from crmsup.records.models import Team, User
+from crmsup.records.names import team_name, usernames
 from crmsup.records.note_dto import ClaimDetail, ClaimRow, NoteDetail, NoteRow
 from crmsup.records.note_rules import first_response_due, responded_late
 from crmsup.records.policy_models import ClientClaim, Note
@@ -47,11 +47,6 @@ def in_file(
     return row
 
 
-def _names(session: Session, ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = {i for i in ids if i is not None}
-    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
-
-
 def note_row(note: Note, subject: Subject, author: str) -> NoteRow:
     return NoteRow(
         note.id,
@@ -70,11 +65,11 @@ def note_detail(session: Session, cipher: FieldCipher, subject: Subject, note: N
     return NoteDetail(
         id=note.id,
         employee_no=subject.employee_no,
-        team=session.get_one(Team, subject.team_id).name,
+        team=team_name(session, subject.team_id),
         kind=note.kind,
         noted_on=note.noted_on,
         text=text,
-        author=_names(session, {note.author_id})[note.author_id],
+        author=usernames(session, {note.author_id})[note.author_id],
         created_at=note.created_at,
         updated_at=note.updated_at,
         version=note.version,
@@ -99,7 +94,7 @@ def claim_row(claim: ClientClaim, subject: Subject, now: datetime) -> ClaimRow:
 def claim_detail(
     session: Session, cipher: FieldCipher, subject: Subject, claim: ClientClaim, now: datetime
 ) -> ClaimDetail:
-    names = _names(session, {claim.logged_by, claim.responded_by, claim.closed_by})
+    names = usernames(session, {claim.logged_by, claim.responded_by, claim.closed_by})
 
     def opened(column: str) -> str | None:
         return open_text(cipher, CLAIM_TABLE, claim.id, column, getattr(claim, column))
@@ -107,7 +102,7 @@ def claim_detail(
     return ClaimDetail(
         id=claim.id,
         employee_no=subject.employee_no,
-        team=session.get_one(Team, subject.team_id).name,
+        team=team_name(session, subject.team_id),
         state=claim.state,
         received_at=claim.received_at,
         respond_by=first_response_due(claim.received_at),

@@ -35,7 +35,7 @@ from crmsup.records.note_edits import locked
 from crmsup.records.note_rules import check_noted_on, clean_text
 from crmsup.records.policy_models import Note, NoteKind
 from crmsup.records.sealed_fields import open_required
-from crmsup.records.subject import checked, cipher_for
+from crmsup.records.subject import checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action
 
@@ -54,9 +54,9 @@ __all__ = [
 
 def list_notes(db: Database, actor: Actor, employee_no: str) -> tuple[NoteRow, ...]:
     """The associate's notes, newest first: plain columns, nothing decrypted."""
-    with (
-        checked(db, actor, Action.NOTE_VIEW, "note.list", employee_no, "associate") as subject,
-        db.transaction() as session,
+    with checked_session(db, actor, Action.NOTE_VIEW, "note.list", employee_no, "associate") as (
+        subject,
+        session,
     ):
         query = (
             select(Note, User.username)
@@ -78,9 +78,9 @@ def list_notes(db: Database, actor: Actor, employee_no: str) -> tuple[NoteRow, .
 
 def get_note(db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID) -> NoteDetail:
     """One note, decrypted (audited as "note.view")."""
-    with (
-        checked(db, actor, Action.NOTE_VIEW, "note.view", employee_no, "associate") as subject,
-        db.transaction() as session,
+    with checked_session(db, actor, Action.NOTE_VIEW, "note.view", employee_no, "associate") as (
+        subject,
+        session,
     ):
         note = in_file(session, Note, subject, ref)
         detail = note_detail(session, cipher_for(session, actor, subject), subject, note)
@@ -98,9 +98,9 @@ def create_note(
     now: datetime | None = None,
 ) -> NoteDetail:
     """A dated note (not after `today`) of a conversation, or feedback from the associate."""
-    with (
-        checked(db, actor, Action.NOTE_WRITE, "note.create", employee_no, "associate") as subject,
-        db.transaction() as session,
+    with checked_session(db, actor, Action.NOTE_WRITE, "note.create", employee_no, "associate") as (
+        subject,
+        session,
     ):
         kind = NoteKind(new.kind)
         check_noted_on(new.noted_on, today)

@@ -44,7 +44,7 @@ from crmsup.records.policy_models import (
 )
 from crmsup.records.policy_rules import MUST_ACKNOWLEDGE
 from crmsup.records.scope import actor_team_ids, require
-from crmsup.records.subject import checked
+from crmsup.records.subject import checked_session
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action, Role
 
@@ -107,12 +107,9 @@ def record_associate_acknowledgement(
 ) -> AssociateAcknowledgement:
     """Record that the associate acknowledged the current version of `title` (or version
     `number`) on `acknowledged_on`: not after `today`, not before it was published."""
-    with (
-        checked(
-            db, actor, Action.POLICY_TRACK, "policy.track", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.POLICY_TRACK, "policy.track", employee_no, "associate"
+    ) as (subject, session):
         policy = require_policy(session, title)
         if number is None:
             version = current_version(session, policy, today)
@@ -162,10 +159,9 @@ def associate_acknowledgements(
     db: Database, actor: Actor, employee_no: str
 ) -> tuple[AssociateAcknowledgement, ...]:
     """What the associate has acknowledged, newest first (audited as a count)."""
-    with (
-        checked(db, actor, Action.POLICY_TRACK, "policy.acks", employee_no, "associate") as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.POLICY_TRACK, "policy.acks", employee_no, "associate"
+    ) as (subject, session):
         query = (
             select(PolicyAssociateAck, PolicyVersion.number, Policy.title, User.username)
             .join(PolicyVersion, PolicyVersion.id == PolicyAssociateAck.version_id)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crmsup.records.errors import NotFound, ValidationFailed
-from crmsup.records.models import User
+from crmsup.records.names import usernames
 from crmsup.records.policy_dto import AckSettings, PolicyVersionInfo
 from crmsup.records.policy_models import Policy, PolicySettings, PolicyVersion
 from crmsup.records.policy_rules import (
@@ -120,11 +120,7 @@ def infos(
             select(Policy.id, Policy.title).where(Policy.id.in_({v.policy_id for v in versions}))
         ).all()
     )
-    people = dict(
-        session.execute(
-            select(User.id, User.username).where(User.id.in_({v.published_by for v in versions}))
-        ).all()
-    )
+    people = usernames(session, (v.published_by for v in versions))
     current = set(current_version_ids(session, today).values()) if versions else set()
     return [
         PolicyVersionInfo(

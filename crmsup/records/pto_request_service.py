@@ -34,7 +34,7 @@ from crmsup.records.pto_ledger_content import REQUEST_SOURCE, ledger_of
 from crmsup.records.pto_request_rules import RequestStep, check_cancel, check_request, next_state
 from crmsup.records.pto_rules import LineKind, Movement, lowest_from
 from crmsup.records.sealed_fields import seal
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked, checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
@@ -53,12 +53,9 @@ _TABLE = PtoRequest.__tablename__
 
 def list_requests(db: Database, actor: Actor, employee_no: str) -> tuple[RequestDetail, ...]:
     """The associate's requests, latest first day first; comments not decrypted (None)."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_VIEW, "pto.request.list", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_VIEW, "pto.request.list", employee_no, "associate"
+    ) as (subject, session):
         query = select(PtoRequest).where(PtoRequest.associate_id == subject.associate_id)
         found = list(
             session.scalars(query.order_by(PtoRequest.start_on.desc(), PtoRequest.created_at))
@@ -79,12 +76,9 @@ def get_request(
     db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID
 ) -> RequestDetail:
     """One request with its comments decrypted (audited as "pto.request.view")."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_VIEW, "pto.request.view", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_VIEW, "pto.request.view", employee_no, "associate"
+    ) as (subject, session):
         request = in_file(session, PtoRequest, subject, ref)
         detail = request_detail(session, cipher_for(session, actor, subject), subject, request)
         audit.append(
@@ -116,12 +110,9 @@ def file_request(
     now: datetime | None = None,
 ) -> RequestDetail:
     """File a request for the associate, checked against the projected balance."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_WRITE, "pto.request.create", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_WRITE, "pto.request.create", employee_no, "associate"
+    ) as (subject, session):
         hours = check_request(new.start_on, new.end_on, new.hours, today)
         comment = text(new.comment, "comment")
         cipher = cipher_for(session, actor, subject)

@@ -21,10 +21,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_content import text, usernames
+from crmsup.records.attendance_content import text
 from crmsup.records.attendance_models import PtoAccrualRule, PtoAdjustment
 from crmsup.records.database import Database
 from crmsup.records.errors import StaleEdit, ValidationFailed
+from crmsup.records.names import usernames
 from crmsup.records.pto_dto import (
     AccrualRuleDetail,
     AccrualRuleSpec,
@@ -36,7 +37,7 @@ from crmsup.records.pto_ledger_content import ADJUSTMENT_SOURCE, ledger_of
 from crmsup.records.pto_rules import balance_on, check_hours, lowest_from
 from crmsup.records.scope import require
 from crmsup.records.stale_edits import stale_edit
-from crmsup.records.subject import checked, cipher_for
+from crmsup.records.subject import checked, checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action, scope_of
 
@@ -199,12 +200,9 @@ def adjust_balance(
 ) -> AdjustmentDetail:
     """HR adds (positive) or removes (negative) hours on `effective_on`, with a reason
     (encrypted). Hours above the cap are not credited: the ledger shows what was."""
-    with (
-        checked(
-            db, actor, Action.ATTENDANCE_RULES, "pto.adjust", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.ATTENDANCE_RULES, "pto.adjust", employee_no, "associate"
+    ) as (subject, session):
         amount = check_hours(hours, "the hours of an adjustment", signed=True)
         why = text(reason, "reason")
         if why is None:

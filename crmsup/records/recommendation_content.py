@@ -20,7 +20,8 @@ from crmsup.records.actor import Actor
 from crmsup.records.errors import IntegrityFailure, NotFound, ValidationFailed
 from crmsup.records.file_models import Candidate, DisciplineRecord, Recommendation, Review
 from crmsup.records.keyring import candidate_cipher, data_cipher
-from crmsup.records.models import Associate, AssociateStatus, Team, User
+from crmsup.records.models import Associate, AssociateStatus, Team
+from crmsup.records.names import team_names, usernames
 from crmsup.records.recommendation_dto import (
     Link,
     RecommendationDetail,
@@ -112,6 +113,8 @@ def seal_texts(
 
 
 def open_links(cipher: FieldCipher, rec: Recommendation) -> tuple[Link, ...]:
+    if rec.links_enc is None:
+        return ()
     raw = open_json(cipher, TABLE, rec.id, "links_enc", rec.links_enc)
     if raw is None:
         return ()
@@ -145,8 +148,8 @@ def rows_of(session: Session, recs: Iterable[Recommendation]) -> list[Recommenda
     }
     team_ids = {r.team_id for r in recs} | {r.proposed_team_id for r in recs if r.proposed_team_id}
     associate_ids = {r.associate_id for r in recs if r.associate_id is not None}
-    users = dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
-    teams = dict(session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
+    users = usernames(session, user_ids)
+    teams = team_names(session, team_ids)
     numbers = dict(
         session.execute(
             select(Associate.id, Associate.employee_no).where(Associate.id.in_(associate_ids))
@@ -202,15 +205,27 @@ def details_of(
     """The recommendations decrypted (all under `cipher`: one subject's), with the people,
     teams and numbers they name looked up once for all of them."""
     return [
-        RecommendationDetail(
-            **{name: getattr(row, name) for name in RecommendationRow.__dataclass_fields__},
-            proposed_title=open_title(cipher, rec),
-            rationale=open_rationale(cipher, rec),
-            links=open_links(cipher, rec),
-            manager_comment=open_text(
-                cipher, TABLE, rec.id, "manager_comment_enc", rec.manager_comment_enc
-            ),
-            hr_comment=open_text(cipher, TABLE, rec.id, "hr_comment_enc", rec.hr_comment_enc),
-        )
-        for rec, row in zip(recs, rows_of(session, recs), strict=True)
+        _detail(cipher, rec, row) for rec, row in zip(recs, rows_of(session, recs), strict=True)
     ]
+
+
+#: The plain fields a detail copies from its row.
+_ROW_FIELDS = tuple(RecommendationRow.__dataclass_fields__)
+
+
+def _detail(
+    cipher: FieldCipher, rec: Recommendation, row: RecommendationRow
+) -> RecommendationDetail:
+    row_id = str(rec.id)
+    return RecommendationDetail(
+        **{name: getattr(row, name) for name in _ROW_FIELDS},
+        proposed_title=open_text(
+            cipher, TABLE, row_id, "proposed_title_enc", rec.proposed_title_enc
+        ),
+        rationale=open_required(cipher, TABLE, row_id, "rationale_enc", rec.rationale_enc),
+        links=open_links(cipher, rec),
+        manager_comment=open_text(
+            cipher, TABLE, row_id, "manager_comment_enc", rec.manager_comment_enc
+        ),
+        hr_comment=open_text(cipher, TABLE, row_id, "hr_comment_enc", rec.hr_comment_enc),
+    )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from crmsup.records import short_ids, stale_edits
 from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
 from crmsup.records.file_models import Review, ReviewTemplate
-from crmsup.records.models import Team, User
+from crmsup.records.names import team_name, usernames
 from crmsup.records.review_dto import Competency, ReviewDetail, ReviewLine
 from crmsup.records.review_rules import clean_text, overall_score
 from crmsup.records.review_template_service import competencies_by_template, load_scale
@@ -54,10 +54,10 @@ def review_in_file(
     return review
 
 
-def open_ratings(cipher: FieldCipher, review: Review) -> Ratings:
+def open_ratings(cipher: FieldCipher, review: Review, row_id: str | None = None) -> Ratings:
     """The stored ratings ({} before the first); anything but the shape `seal_ratings`
     writes fails closed."""
-    raw = open_json(cipher, TABLE, review.id, "ratings_enc", review.ratings_enc)
+    raw = open_json(cipher, TABLE, row_id or review.id, "ratings_enc", review.ratings_enc)
     if raw is None:
         return {}
     damaged = IntegrityFailure("the ratings of a review do not hold what was written")
@@ -74,8 +74,8 @@ def open_ratings(cipher: FieldCipher, review: Review) -> Ratings:
     return out
 
 
-def open_overall(cipher: FieldCipher, review: Review) -> Decimal | None:
-    text = open_text(cipher, TABLE, review.id, "overall_enc", review.overall_enc)
+def open_overall(cipher: FieldCipher, review: Review, row_id: str | None = None) -> Decimal | None:
+    text = open_text(cipher, TABLE, row_id or review.id, "overall_enc", review.overall_enc)
     try:
         return None if text is None else Decimal(text)
     except InvalidOperation:
@@ -100,10 +100,13 @@ def details_of(
         for t in session.scalars(select(ReviewTemplate).where(ReviewTemplate.id.in_(template_ids)))
     }
     scales = {tid: load_scale(t) for tid, t in templates.items()}
-    competencies = competencies_by_template(session, template_ids)
+    competencies = {
+        tid: tuple((str(c.id), c) for c in found)
+        for tid, found in competencies_by_template(session, template_ids).items()
+    }
     people = {u for r in reviews for u in (r.reviewer_id, r.finalised_by) if u is not None}
-    names = dict(session.execute(select(User.id, User.username).where(User.id.in_(people))).all())
-    team = session.get_one(Team, subject.team_id).name if reviews else ""
+    names = usernames(session, people)
+    team = team_name(session, subject.team_id) if reviews else ""
     return [
         _assemble(cipher, subject, r, templates[r.template_id], scales, competencies, names, team)
         for r in reviews
@@ -116,13 +119,15 @@ def _assemble(
     review: Review,
     template: ReviewTemplate,
     scales: dict[uuid.UUID, tuple[str, ...]],
-    competencies: dict[uuid.UUID, tuple[Competency, ...]],
+    competencies: dict[uuid.UUID, tuple[tuple[str, Competency], ...]],
     names: dict[uuid.UUID, str],
     team: str,
 ) -> ReviewDetail:
-    ratings = open_ratings(cipher, review)
+    """One review; `competencies` pairs each competency with its id as `ratings_enc` keys it."""
+    row_id = str(review.id)
+    ratings = open_ratings(cipher, review, row_id)
     texts = {
-        field: open_text(cipher, TABLE, review.id, column, getattr(review, column))
+        field: open_text(cipher, TABLE, row_id, column, getattr(review, column))
         for field, (column, _) in TEXTS.items()
     }
     lines = tuple(
@@ -132,9 +137,9 @@ def _assemble(
             c.name,
             c.description,
             c.weight,
-            *ratings.get(str(c.id), (None, None)),
+            *ratings.get(key, (None, None)),
         )
-        for c in competencies.get(template.id, ())
+        for key, c in competencies.get(template.id, ())
     )
     return ReviewDetail(
         id=review.id,
@@ -149,7 +154,7 @@ def _assemble(
         template=template.name,
         scale=scales[template.id],
         lines=lines,
-        overall=open_overall(cipher, review),
+        overall=open_overall(cipher, review, row_id),
         created_at=review.created_at,
         submitted_at=review.submitted_at,
         acknowledged_on=review.acknowledged_on,

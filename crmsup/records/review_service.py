@@ -51,7 +51,7 @@ from crmsup.records.review_rules import (
     next_state,
 )
 from crmsup.records.review_template_service import active_form, competencies_of
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked, checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
@@ -72,10 +72,9 @@ __all__ = [
 
 def list_reviews(db: Database, actor: Actor, employee_no: str) -> tuple[ReviewRow, ...]:
     """The associate's reviews, newest period first: plain columns, nothing decrypted."""
-    with (
-        checked(db, actor, Action.REVIEW_VIEW, "review.list", employee_no, "associate") as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.REVIEW_VIEW, "review.list", employee_no, "associate"
+    ) as (subject, session):
         query = (
             select(Review, ReviewTemplate.name, User.username)
             .join(ReviewTemplate, ReviewTemplate.id == Review.template_id)
@@ -115,10 +114,9 @@ def list_reviews(db: Database, actor: Actor, employee_no: str) -> tuple[ReviewRo
 
 def get_review(db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID) -> ReviewDetail:
     """One review, decrypted (audited as "review.view")."""
-    with (
-        checked(db, actor, Action.REVIEW_VIEW, "review.view", employee_no, "associate") as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.REVIEW_VIEW, "review.view", employee_no, "associate"
+    ) as (subject, session):
         review = review_in_file(session, subject, ref)
         detail = build_detail(session, cipher_for(session, actor, subject), subject, review)
         audit.append(session, "review.view", actor=actor, entity_type=ENTITY, entity_id=review.id)
@@ -132,12 +130,9 @@ def create_review(
     db: Database, actor: Actor, employee_no: str, new: NewReview, *, now: datetime | None = None
 ) -> ReviewDetail:
     """A new draft on an active template, with the acting user as its reviewer."""
-    with (
-        checked(
-            db, actor, Action.REVIEW_WRITE, "review.create", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.REVIEW_WRITE, "review.create", employee_no, "associate"
+    ) as (subject, session):
         kind = ReviewKind(new.kind)
         check_period(new.period_start, new.period_end)
         active_form(session, new.template_id)

@@ -4,6 +4,9 @@ Every service of the associate's file starts the same way: find the associate by
 number (NotFound, also for an erased one), then check the role may do the action and the
 associate's team lies in the actor's scope. A refusal is recorded in the audit trail, signed
 by the refused user, before it propagates (`audit.denials_recorded`).
+
+`checked_session` does all of it inside the transaction of the work, which is what most
+services want; `checked` closes its own first, for work that spans several transactions.
 """
 
 from __future__ import annotations
@@ -83,6 +86,31 @@ def checked(
         if refused is not None:
             raise refused
         yield subject
+
+
+@contextmanager
+def checked_session(
+    db: Database,
+    actor: Actor,
+    action: Action,
+    audit_action: str,
+    employee_no: str,
+    entity_type: str,
+    entity_id: uuid.UUID | None = None,
+) -> Iterator[tuple[Subject, Session]]:
+    """`checked` and the work's transaction in one: the associate is found and checked, and
+    the block runs, in a single transaction. A refusal, from the check or from the block,
+    rolls the transaction back and is then audited in its own, like `checked`'s."""
+    target = entity_id
+    try:
+        with db.transaction() as session:
+            subject = find_associate(session, employee_no)
+            target = target or subject.associate_id
+            require_subject(session, actor, action, subject)
+            yield subject, session
+    except PermissionDenied as refusal:
+        audit.record_denial(db, actor, audit_action, refusal, entity_type, target)
+        raise
 
 
 def cipher_for(session: Session, actor: Actor, subject: Subject) -> FieldCipher:

@@ -19,7 +19,7 @@ from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.subject import Subject, checked, cipher_for
+from crmsup.records.subject import Subject, checked_session, cipher_for
 from crmsup.records.training_content import ADMISSION, admission_detail, in_file
 from crmsup.records.training_course_service import course_by_ref
 from crmsup.records.training_dto import AdmissionDetail
@@ -39,12 +39,9 @@ def get_admission(
     db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID
 ) -> AdmissionDetail:
     """One admission, its reason decrypted (audited as "training.view")."""
-    with (
-        checked(
-            db, actor, Action.TRAINING_VIEW, "training.view", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.TRAINING_VIEW, "training.view", employee_no, "associate"
+    ) as (subject, session):
         row = in_file(session, TrainingAdmission, subject, ref, "training admission")
         detail = admission_detail(session, cipher_for(session, actor, subject), subject, row)
         audit.append(session, "training.view", actor=actor, entity_type=ADMISSION, entity_id=row.id)
@@ -83,12 +80,9 @@ def admit(
     """Record the decision to admit the associate to `project`, resting on passes of
     `courses` (codes or ids) that count at `now`; refused, naming the courses lacking, when
     any has none."""
-    with (
-        checked(
-            db, actor, Action.TRAINING_WRITE, "training.admit", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.TRAINING_WRITE, "training.admit", employee_no, "associate"
+    ) as (subject, session):
         at = now or utcnow()
         name = validation.name(project, "project", max_length=200)
         why = text(reason, "reason for the admission")

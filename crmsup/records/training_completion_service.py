@@ -21,7 +21,7 @@ from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import User
 from crmsup.records.sealed_fields import open_text
-from crmsup.records.subject import checked, cipher_for
+from crmsup.records.subject import checked_session, cipher_for
 from crmsup.records.training_content import (
     ASSIGNMENT,
     COMPLETION,
@@ -49,12 +49,9 @@ def get_completion(
     db: Database, actor: Actor, employee_no: str, ref: str | uuid.UUID
 ) -> CompletionDetail:
     """One completion, decrypted (audited as "training.view")."""
-    with (
-        checked(
-            db, actor, Action.TRAINING_VIEW, "training.view", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.TRAINING_VIEW, "training.view", employee_no, "associate"
+    ) as (subject, session):
         row = in_file(session, TrainingCompletion, subject, ref, "training completion")
         detail = completion_detail(session, cipher_for(session, actor, subject), subject, row)
         audit.append(
@@ -80,12 +77,9 @@ def record_completion(
     db: Database, actor: Actor, employee_no: str, new: NewCompletion, *, today: date
 ) -> CompletionDetail:
     """Record an attempt at an active course, on `today` or before."""
-    with (
-        checked(
-            db, actor, Action.TRAINING_WRITE, "training.complete", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.TRAINING_WRITE, "training.complete", employee_no, "associate"
+    ) as (subject, session):
         course = course_by_ref(session, new.course)
         if not course.active:
             raise ValidationFailed(f"course {course.code} is retired: no attempt is recorded")

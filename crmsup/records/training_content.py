@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crmsup.records import short_ids, stale_edits
 from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
-from crmsup.records.models import User
+from crmsup.records.names import usernames
 from crmsup.records.sealed_fields import open_required, open_text
 from crmsup.records.subject import Subject
 from crmsup.records.training_dto import (
@@ -66,12 +66,6 @@ def in_file(
     return row
 
 
-def user_names(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = {i for i in ids if i is not None}
-    query = select(User.id, User.username).where(User.id.in_(wanted))
-    return dict(session.execute(query).all()) if wanted else {}
-
-
 def course_names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
     """{course id: (code, title)} in one query."""
     query = select(TrainingCourse.id, TrainingCourse.code, TrainingCourse.title).where(
@@ -82,7 +76,7 @@ def course_names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, 
 
 def assignment_row(session: Session, subject: Subject, row: TrainingAssignment) -> AssignmentRow:
     code, title = course_names(session, [row.course_id])[row.course_id]
-    names = user_names(session, [row.assigned_by])
+    names = usernames(session, [row.assigned_by])
     return AssignmentRow(
         row.id,
         subject.employee_no,
@@ -127,7 +121,7 @@ def completion_detail(
 ) -> CompletionDetail:
     table = TrainingCompletion.__tablename__
     code, title = course_names(session, [row.course_id])[row.course_id]
-    names = user_names(session, [row.recorded_by, row.trainer_id])
+    names = usernames(session, [row.recorded_by, row.trainer_id])
     trainer = (
         names[row.trainer_id]
         if row.trainer_id is not None
@@ -176,7 +170,7 @@ def admission_detail(
         id=row.id,
         employee_no=subject.employee_no,
         project=row.project,
-        decided_by=user_names(session, [row.decided_by])[row.decided_by],
+        decided_by=usernames(session, [row.decided_by])[row.decided_by],
         decided_at=row.decided_at,
         courses=tuple(code for code, _ in basis),
         completions=tuple(cid for _, cid in basis),

@@ -27,7 +27,8 @@ from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.subject import Subject, checked
+from crmsup.records.names import usernames
+from crmsup.records.subject import Subject, checked_session
 from crmsup.records.training_admission_service import admit, get_admission
 from crmsup.records.training_completion_service import (
     get_completion,
@@ -42,7 +43,6 @@ from crmsup.records.training_content import (
     assignment_row,
     completion_row,
     course_names,
-    user_names,
 )
 from crmsup.records.training_course_service import course_by_ref
 from crmsup.records.training_dto import AdmissionRow, AssignmentRow, TrainingFile
@@ -77,12 +77,9 @@ __all__ = [
 def list_training(db: Database, actor: Actor, employee_no: str) -> TrainingFile:
     """The associate's assignments (by due date), completions and admissions (newest first):
     plain columns only, nothing decrypted."""
-    with (
-        checked(
-            db, actor, Action.TRAINING_VIEW, "training.list", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.TRAINING_VIEW, "training.list", employee_no, "associate"
+    ) as (subject, session):
         found = _file(session, subject)
         audit.append(
             session,
@@ -124,7 +121,7 @@ def _file(session: Session, subject: Subject) -> TrainingFile:
     )
     used = {a.course_id for a in assignments} | {c.course_id for c in completions}
     courses = course_names(session, used)
-    people = user_names(
+    people = usernames(
         session, [*(a.assigned_by for a in assignments), *(a.decided_by for a in admissions)]
     )
     basis = admission_basis(session, (a.id for a in admissions))
@@ -191,12 +188,9 @@ def assign_course(
 ) -> AssignmentRow:
     """Assign an active course, due by `due_on` (today or later); refused while the same
     course is already assigned and open."""
-    with (
-        checked(
-            db, actor, Action.TRAINING_WRITE, "training.assign", employee_no, "associate"
-        ) as subject,
-        db.transaction() as session,
-    ):
+    with checked_session(
+        db, actor, Action.TRAINING_WRITE, "training.assign", employee_no, "associate"
+    ) as (subject, session):
         found = active_course(session, course)
         check_due_on(due_on, today)
         already = _open_assignment(session, subject.associate_id, found.id)
