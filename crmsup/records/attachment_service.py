@@ -26,7 +26,7 @@ from crmsup.records.database import Database
 from crmsup.records.discipline_dto import AttachmentContent, AttachmentInfo
 from crmsup.records.errors import NotFound, ValidationFailed
 from crmsup.records.file_models import Attachment, DisciplineRecord, Recommendation, Review
-from crmsup.records.models import User
+from crmsup.records.names import usernames
 from crmsup.records.sealed_fields import open_required
 from crmsup.records.subject import Subject, checked, checked_session, cipher_for, find_associate
 from crmsup.security.fields import FieldCipher
@@ -135,21 +135,20 @@ def infos_by_record(
     record_type: str,
     record_ids: Iterable[uuid.UUID],
 ) -> dict[uuid.UUID, tuple[AttachmentInfo, ...]]:
-    """The attachments of several records of the associate, in one query, by record."""
+    """The attachments of several records of the associate, in one query, by record (all of
+    the associate's of that type are read, their content not: cheaper than binding many ids)."""
+    wanted = set(record_ids)
     query = (
-        select(Attachment, User.username)
-        .join(User, User.id == Attachment.added_by)
+        select(Attachment)
         .where(
-            Attachment.associate_id == subject.associate_id,
-            Attachment.record_type == record_type,
-            Attachment.record_id.in_(set(record_ids)),
+            Attachment.associate_id == subject.associate_id, Attachment.record_type == record_type
         )
         .order_by(Attachment.added_at, Attachment.id)
     )
-    found = list(session.execute(query))
-    names = {row.added_by: name for row, name in found}
+    found = [row for row in session.scalars(query) if row.record_id in wanted]
+    names = usernames(session, (row.added_by for row in found))
     out: dict[uuid.UUID, list[AttachmentInfo]] = {}
-    for row, _ in found:
+    for row in found:
         out.setdefault(row.record_id, []).append(_info(row, cipher, subject.employee_no, names))
     return {record_id: tuple(items) for record_id, items in out.items()}
 
@@ -260,7 +259,7 @@ def open_attachment(
     ):
         row = session.get_one(Attachment, found)
         cipher = cipher_for(session, actor, subject)
-        names = {row.added_by: session.get_one(User, row.added_by).username}
+        names = usernames(session, [row.added_by])
         info = _info(row, cipher, subject.employee_no, names)
         content = cipher.decrypt_bytes(TABLE, "content_enc", str(row.id), row.content_enc)
         audit.append(

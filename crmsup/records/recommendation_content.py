@@ -21,7 +21,7 @@ from crmsup.records.errors import IntegrityFailure, NotFound, ValidationFailed
 from crmsup.records.file_models import Candidate, DisciplineRecord, Recommendation, Review
 from crmsup.records.keyring import candidate_cipher, data_cipher
 from crmsup.records.models import Associate, AssociateStatus, Team
-from crmsup.records.names import team_names, usernames
+from crmsup.records.names import employee_numbers, team_names, usernames
 from crmsup.records.recommendation_dto import (
     Link,
     RecommendationDetail,
@@ -150,11 +150,7 @@ def rows_of(session: Session, recs: Iterable[Recommendation]) -> list[Recommenda
     associate_ids = {r.associate_id for r in recs if r.associate_id is not None}
     users = usernames(session, user_ids)
     teams = team_names(session, team_ids)
-    numbers = dict(
-        session.execute(
-            select(Associate.id, Associate.employee_no).where(Associate.id.in_(associate_ids))
-        ).all()
-    )
+    numbers = employee_numbers(session, associate_ids)
 
     def user(user_id: uuid.UUID | None) -> str | None:
         return None if user_id is None else users[user_id]

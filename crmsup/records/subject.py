@@ -25,6 +25,7 @@ from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, PermissionDenied
 from crmsup.records.keyring import data_cipher
 from crmsup.records.models import Associate
+from crmsup.records.names import remember_employee_number
 from crmsup.records.scope import actor_team_ids, require
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
@@ -51,6 +52,7 @@ def find_associate(session: Session, employee_no: str) -> Subject:
         raise NotFound(f"there is no associate with employee number {number}")
     if row.erased_at is not None:
         raise NotFound(f"associate {number} was erased; their file no longer exists")
+    remember_employee_number(session, row.id, number)
     return Subject(row.id, number, row.team_id)
 
 
