@@ -18,7 +18,14 @@ from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
 from crmsup.records import note_service
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.note_dto import ClaimDetail, NewClaim, NewNote, NoteChanges, NoteDetail
+from crmsup.records.note_dto import (
+    ClaimChanges,
+    ClaimDetail,
+    NewClaim,
+    NewNote,
+    NoteChanges,
+    NoteDetail,
+)
 from crmsup.records.policy_models import ClaimOutcome, NoteKind
 from crmsup.records.validation import iso_date
 
@@ -56,6 +63,14 @@ def register(commands: Commands) -> None:
     _ref(respond, locking=True)
     respond.add_argument("--at", metavar="TIME", help="when it was given (default now)")
     _text(respond, required=True)
+    fix = add_command(claims, "update", cmd_claim_update, "correct a claim not closed yet")
+    _ref(fix, locking=True)
+    fix.add_argument("--received", metavar="TIME", help="when it came in (while it is open)")
+    fix.add_argument("--client", metavar="TEXT", help='who the client is ("" clears it)')
+    _text(fix)
+    answer = fix.add_mutually_exclusive_group()
+    answer.add_argument("--response", metavar="TEXT", help="the response, once given")
+    answer.add_argument("--response-file", type=Path, metavar="F")
     close = add_command(claims, "close", cmd_claim_close, "close a claim with its outcome")
     _ref(close, locking=True)
     close.add_argument("--outcome", required=True, choices=[o.value for o in ClaimOutcome])
@@ -246,6 +261,26 @@ def cmd_claim_respond(ctx: Context) -> int:
         expected_version=args.if_version,
     )
     return _claim_done(ctx, claim, "answered")
+
+
+def cmd_claim_update(ctx: Context) -> int:
+    args = ctx.args
+    response = read_text(args.response_file) if args.response_file else args.response
+    changes = ClaimChanges(
+        claim=_text_of(args),
+        client=args.client,
+        received_at=_time(args.received),
+        response=response,
+    )
+    claim = note_service.update_claim(
+        ctx.db,
+        ctx.actor(),
+        args.employee_no,
+        args.ref,
+        changes,
+        expected_version=args.if_version,
+    )
+    return _claim_done(ctx, claim, "saved")
 
 
 def cmd_claim_close(ctx: Context) -> int:

@@ -6,6 +6,7 @@ a later one is marked late, never refused) and closes it with an outcome. Texts 
 encrypted under the associate's data key; times, state and outcome stay plain, so the inbox
 lists open claims without a key (`policy_due`). Every change is audited in its transaction,
 every read of a claim's text as "claim.view"; each change takes the version the caller read.
+Until a claim is closed its texts can be corrected (`update_claim`); a closed claim is final.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from crmsup.records.note_content import (
     claim_row,
     in_file,
 )
-from crmsup.records.note_dto import ClaimDetail, ClaimRow, NewClaim
+from crmsup.records.note_dto import ClaimChanges, ClaimDetail, ClaimRow, NewClaim
 from crmsup.records.note_edits import locked
 from crmsup.records.note_rules import (
     ClaimStep,
@@ -35,8 +36,8 @@ from crmsup.records.note_rules import (
     next_claim_state,
     responded_late,
 )
-from crmsup.records.policy_models import ClaimOutcome, ClientClaim
-from crmsup.records.sealed_fields import seal
+from crmsup.records.policy_models import ClaimOutcome, ClaimState, ClientClaim
+from crmsup.records.sealed_fields import open_text, seal
 from crmsup.records.subject import checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action
@@ -224,3 +225,60 @@ def close_claim(
             details={"fields": fields, "outcome": result.value, "version": claim.version},
         )
         return claim_detail(change.session, change.cipher, change.subject, claim, at)
+
+
+def update_claim(
+    db: Database,
+    actor: Actor,
+    employee_no: str,
+    ref: str | uuid.UUID,
+    changes: ClaimChanges,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> ClaimDetail:
+    """Correct a claim that is not closed yet: what it says, who the client is, when it was
+    received (while it is open: once answered, that time decided whether the answer was
+    late) and the response (once there is one). Nothing is written, nor audited, when
+    nothing changes."""
+    at = now or utcnow()
+    with locked(
+        db, actor, employee_no, ClientClaim, ref, "claim.update", expected_version
+    ) as change:
+        claim, cipher, fields = change.row, change.cipher, []
+        if claim.state is ClaimState.CLOSED:
+            raise ValidationFailed("a closed claim is final and cannot be changed")
+        if changes.received_at is not None and changes.received_at != claim.received_at:
+            if claim.state is not ClaimState.OPEN:
+                raise ValidationFailed(
+                    "the time a claim was received cannot change once it was answered: "
+                    "it decided whether the answer was late"
+                )
+            check_claim_times(changes.received_at, at)
+            claim.received_at = changes.received_at
+            fields.append("received_at")
+        if changes.response is not None and claim.state is ClaimState.OPEN:
+            raise ValidationFailed("an open claim has no response to correct yet; respond first")
+        texts = {
+            "claim_enc": (changes.claim, "claim", True),
+            "client_enc": (changes.client, "client", False),
+            "response_enc": (changes.response, "response", True),
+        }
+        for column, (value, what, required) in texts.items():
+            if value is None:
+                continue
+            text = clean_text(value, what, required=required)
+            if text != open_text(cipher, CLAIM_TABLE, claim.id, column, getattr(claim, column)):
+                setattr(claim, column, seal(cipher, CLAIM_TABLE, claim.id, {column: text})[column])
+                fields.append(what)
+        if fields:
+            change.session.flush()
+            audit.append(
+                change.session,
+                "claim.update",
+                actor=actor,
+                entity_type=CLAIM_ENTITY,
+                entity_id=claim.id,
+                details={"fields": fields, "version": claim.version},
+            )
+        return claim_detail(change.session, cipher, change.subject, claim, at)

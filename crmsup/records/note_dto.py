@@ -73,6 +73,17 @@ class NewClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimChanges:
+    """Corrections to a claim; None leaves a field as it is ("" clears the client). The time
+    received changes only while the claim is open, the response only once there is one."""
+
+    claim: str | None = None
+    client: str | None = None
+    received_at: datetime | None = None
+    response: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimRow:
     id: uuid.UUID
     employee_no: str

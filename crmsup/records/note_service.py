@@ -28,6 +28,7 @@ from crmsup.records.note_claims import (
     get_claim,
     list_claims,
     respond_to_claim,
+    update_claim,
 )
 from crmsup.records.note_content import NOTE_ENTITY, NOTE_TABLE, in_file, note_detail, note_row
 from crmsup.records.note_dto import NewNote, NoteChanges, NoteDetail, NoteRow
@@ -48,6 +49,7 @@ __all__ = [
     "list_claims",
     "list_notes",
     "respond_to_claim",
+    "update_claim",
     "update_note",
 ]
 
