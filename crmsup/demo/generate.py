@@ -27,10 +27,16 @@ from datetime import date
 from functools import partial
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crmsup.demo import discipline_records, recommendation_records, review_records, texts
+from crmsup.demo import (
+    access_records,
+    discipline_records,
+    recommendation_records,
+    review_records,
+    texts,
+)
 from crmsup.demo.areas import AREAS
 from crmsup.demo.bulk import insert_values
 from crmsup.demo.file_batch import Built, Job, Setting
@@ -48,6 +54,7 @@ from crmsup.demo.recommendation_plan import RecPlan, plan_recommendations
 from crmsup.demo.rows import BATCH, Pending, Tally, seeded
 from crmsup.demo.workers import Builders
 from crmsup.records import audit, validation
+from crmsup.records.access_models import AccessRequest
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
@@ -227,6 +234,19 @@ def _hires(
             _account(session, org.hr, "candidates", count, "hires")
 
 
+def _automatic_revocations(db: Database, tally: Tally) -> None:
+    """Count the revocations the terminations opened (`termination_hooks`) with the requests
+    the batches filed: the summary shows every request IT will find."""
+    query = (
+        select(AccessRequest.state, AccessRequest.kind, func.count())
+        .where(AccessRequest.automatic.is_(True))
+        .group_by(AccessRequest.state, AccessRequest.kind)
+    )
+    with db.transaction() as session:
+        for state, kind, count in session.execute(query):
+            tally.add(access_records.KIND, state.value, kind.value, count)
+
+
 def _records(tally: Tally) -> tuple[RecordCount, ...]:
     kinds = (
         discipline_records.KIND,
@@ -287,6 +307,7 @@ def generate_demo(
                 tally.merge(built.tally)
                 associate_ids.update(enumerate(built.associate_ids, start=job.first))
             _hires(db, org, [r for r in recs if r.person is None], associate_ids, setting, tally)
+            _automatic_revocations(db, tally)
             summary = _summary(plan, people, org, tally, seed, today)
             with db.transaction() as session:
                 audit.append(

@@ -95,10 +95,10 @@ class Tally:
         self._states: Counter[tuple[str, str]] = Counter()
         self._varieties: Counter[tuple[str, str]] = Counter()
 
-    def add(self, kind: str, state: str, variety: str | None = None) -> None:
-        self._states[(kind, state)] += 1
+    def add(self, kind: str, state: str, variety: str | None = None, count: int = 1) -> None:
+        self._states[(kind, state)] += count
         if variety is not None:
-            self._varieties[(kind, variety)] += 1
+            self._varieties[(kind, variety)] += count
 
     def states(self, kind: str) -> dict[str, int]:
         return {s: n for (k, s), n in sorted(self._states.items()) if k == kind}

@@ -105,15 +105,19 @@ def _lines(db: Database) -> dict[uuid.UUID, list[AccessRequestLine]]:
 
 
 def test_every_state_and_kind_appears_and_the_summary_counts_them(demo: Demo) -> None:
-    filed = [r for r in _requests(demo.db) if not r.automatic]
-    states = Counter(r.state.value for r in filed)
-    kinds = Counter(r.kind.value for r in filed)
-    assert set(states) == {s.value for s in AccessState}
-    assert set(kinds) == {"new", "change", "equipment", "other"}
+    requests = _requests(demo.db)
+    filed = [r for r in requests if not r.automatic]
+    assert {r.state.value for r in filed} == {s.value for s in AccessState}
+    assert {r.kind.value for r in filed} == {"new", "change", "equipment", "other"}
+    automatic = [r for r in requests if r.automatic]
+    assert automatic, "the demo's terminations open revocations"
+    assert {r.kind.value for r in automatic} == {"revoke"}
     (count,) = [r for r in demo.summary.records if r.kind == access_records.KIND]
-    assert {c.name: c.count for c in count.states} == dict(states)
-    assert {c.name: c.count for c in count.varieties} == dict(kinds)
-    assert count.total == len(filed)
+    assert {c.name: c.count for c in count.states} == dict(Counter(r.state.value for r in requests))
+    assert {c.name: c.count for c in count.varieties} == dict(
+        Counter(r.kind.value for r in requests)
+    )
+    assert count.total == len(requests)
 
 
 def test_lines_dates_and_people_follow_the_life_cycle(demo: Demo) -> None:
