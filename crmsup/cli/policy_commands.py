@@ -2,7 +2,8 @@
 `note_commands`, the `note` commands (notes, feedback and client claims).
 
 A policy is addressed by its title (any case), a version by `--number`; without it, the
-version in force today. Long texts come from a file (`--body-file F`) or an option.
+version in force today (for a retired policy, the one in force on its last day). Long texts
+come from a file (`--body-file F`, `--reason-file F`) or an option.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
 from crmsup.records import policy_service
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.policy_dto import AckSettings, NewVersion, PolicyVersionInfo
+from crmsup.records.policy_dto import (
+    AckSettings,
+    NewVersion,
+    PolicyRetirement,
+    PolicyVersionInfo,
+)
 from crmsup.records.types import utcnow
 from crmsup.records.validation import iso_date
 
@@ -41,6 +47,15 @@ def register(commands: Commands) -> None:
     body.add_argument("--body", metavar="TEXT")
     body.add_argument("--body-file", type=Path, metavar="F")
     publish.add_argument("--document", type=Path, metavar="F", help="attach this file")
+
+    retire = add_command(
+        actions, "retire", cmd_retire, "retire a policy that no longer applies (HR)"
+    )
+    retire.add_argument("title", metavar="TITLE")
+    retire.add_argument("--on", metavar="YYYY-MM-DD", help="from this day (default today)")
+    reason = retire.add_mutually_exclusive_group(required=True)
+    reason.add_argument("--reason", metavar="TEXT")
+    reason.add_argument("--reason-file", type=Path, metavar="F")
 
     acknowledge = add_command(
         actions, "acknowledge", cmd_acknowledge, "acknowledge a policy yourself"
@@ -97,10 +112,21 @@ def _print_version(v: PolicyVersionInfo) -> None:
             ("published", f"{v.published_at:%Y-%m-%d %H:%M} UTC by {v.published_by}"),
             ("acknowledge by", f"{v.acknowledge_by:%Y-%m-%d %H:%M} UTC"),
             ("document", v.document_name and f"{v.document_name} ({v.document_size} bytes)"),
+            *_retirement_fields(v.retirement),
         ]
     )
     if v.body:
         print(f"\n{v.body}")
+
+
+def _retirement_fields(r: PolicyRetirement | None) -> list[tuple[str, object]]:
+    if r is None:
+        return []
+    return [
+        ("retired from", r.retired_on),
+        ("retired", f"{r.retired_at:%Y-%m-%d %H:%M} UTC by {r.retired_by}"),
+        ("reason", r.reason),
+    ]
 
 
 def cmd_list(ctx: Context) -> int:
@@ -109,7 +135,7 @@ def cmd_list(ctx: Context) -> int:
         output.emit_json(rows)
         return 0
     output.table(
-        ["policy", "in force", "effective", "newest", "you acknowledged"],
+        ["policy", "in force", "effective", "newest", "you acknowledged", "retired from"],
         [
             (
                 r.title,
@@ -117,6 +143,7 @@ def cmd_list(ctx: Context) -> int:
                 r.current and r.current.effective_on,
                 r.latest.number,
                 r.acknowledged_at and f"{r.acknowledged_at:%Y-%m-%d %H:%M}",
+                r.retirement and r.retirement.retired_on,
             )
             for r in rows
         ],
@@ -160,6 +187,21 @@ def cmd_publish(ctx: Context) -> int:
         print(
             f"Policy {version.title!r} version {version.number} published; acknowledge by "
             f"{version.acknowledge_by:%Y-%m-%d %H:%M} UTC."
+        )
+    return 0
+
+
+def cmd_retire(ctx: Context) -> int:
+    args = ctx.args
+    reason = read_text(args.reason_file) if args.reason_file else args.reason
+    on = None if args.on is None else iso_date(args.on, "retirement date")
+    retirement = policy_service.retire(ctx.db, ctx.actor(), args.title, on, reason)
+    if ctx.json:
+        output.emit_json(retirement)
+    else:
+        print(
+            f"Policy {args.title.strip()!r} retired from {retirement.retired_on:%Y-%m-%d}: "
+            "no one is asked to acknowledge it from that day."
         )
     return 0
 

@@ -5,7 +5,8 @@ Every account may acknowledge for itself (POLICY_ACKNOWLEDGE, scope self); HR, s
 and supervisors must (`policy_rules.MUST_ACKNOWLEDGE`), by the version's `acknowledge_by`.
 Keepers (POLICY_TRACK) record an associate's acknowledgement and list who is missing, within
 their scope. An acknowledgement is recorded once and never edited. Each is audited in its
-transaction, each refusal too; the outstanding list is audited with counts only.
+transaction, each refusal too; the outstanding list is audited with counts only. From its
+retirement day (`policy_retirement`) a policy is owed by no one and acknowledged by no one.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from crmsup.records.policy_content import (
     ENTITY,
     current_version,
     current_version_ids,
+    is_retired,
     local_today,
     require_policy,
+    retired,
     version_by_number,
 )
 from crmsup.records.policy_dto import (
@@ -67,8 +70,11 @@ def acknowledge(
         require(actor, Action.POLICY_ACKNOWLEDGE)
     with db.transaction() as session:
         policy = require_policy(session, title)
+        today = local_today(session, at)
+        if is_retired(policy, today):
+            raise retired(policy)
         if number is None:
-            version = current_version(session, policy, local_today(session, at))
+            version = current_version(session, policy, today)
         else:
             version = version_by_number(session, policy, number)
         earlier = session.get(PolicyUserAck, (version.id, actor.user_id))
@@ -111,6 +117,8 @@ def record_associate_acknowledgement(
         db, actor, Action.POLICY_TRACK, "policy.track", employee_no, "associate"
     ) as (subject, session):
         policy = require_policy(session, title)
+        if is_retired(policy, today):
+            raise retired(policy)
         if number is None:
             version = current_version(session, policy, today)
         else:

@@ -39,6 +39,17 @@ class NewVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyRetirement:
+    """HR's retirement of a policy: from the local day `retired_on` it has no current
+    version (a day still to come leaves it in force until then)."""
+
+    retired_on: date
+    retired_by: str
+    retired_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyVersionInfo:
     id: uuid.UUID
     policy_id: uuid.UUID
@@ -54,6 +65,8 @@ class PolicyVersionInfo:
     document_size: int | None
     #: Whether this is the policy's current version (the newest in force) on the day asked.
     current: bool
+    #: The policy's retirement, if HR has retired it (on any day, past or to come).
+    retirement: PolicyRetirement | None = None
 
     @property
     def short_id(self) -> str:
@@ -63,13 +76,15 @@ class PolicyVersionInfo:
 @dataclass(frozen=True, slots=True)
 class PolicyRow:
     """A policy as the list shows it: its current version (None before the first is in
-    force), its newest published one, and the asker's own acknowledgement of the current."""
+    force and from its retirement), its newest published one, the asker's own
+    acknowledgement of the current, and its retirement if HR retired it."""
 
     policy_id: uuid.UUID
     title: str
     current: PolicyVersionInfo | None
     latest: PolicyVersionInfo
     acknowledged_at: datetime | None
+    retirement: PolicyRetirement | None = None
 
 
 @dataclass(frozen=True, slots=True)

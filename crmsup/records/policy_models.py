@@ -76,7 +76,11 @@ class PolicySettings(Base):
 
 
 class Policy(Base):
-    """A policy as a whole; what it says is in its versions."""
+    """A policy as a whole; what it says is in its versions.
+
+    HR may retire it (`policy_retirement`): from the local day `retired_on` it has no
+    current version and no one is asked to acknowledge it. The four retirement columns are
+    set together, once, and never cleared."""
 
     __tablename__ = "policies"
 
@@ -84,6 +88,10 @@ class Policy(Base):
     title: Mapped[str] = mapped_column(String(200), unique=True)
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    retired_on: Mapped[date | None] = mapped_column(Date)
+    retired_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retire_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class PolicyVersion(Base):

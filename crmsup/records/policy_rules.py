@@ -32,6 +32,7 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_BODY = 200_000
 #: Longest acknowledgement window HR may set: one working week of 24-hour days.
 MAX_ACK_MINUTES = 7 * 24 * 60
+MAX_RETIRE_REASON = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +160,15 @@ def clean_publication(
     if text is None and document is None:
         raise ValidationFailed("a policy version needs its text or an attached document")
     return clean_title, text
+
+
+def clean_retirement(reason: str, on: date, today: date) -> str:
+    """The reason to store for a retirement from `on`: required, and `on` not before
+    `today` (a retirement never reaches back over acknowledgements already owed)."""
+    text = name(reason, "reason for retiring the policy", max_length=MAX_RETIRE_REASON)
+    if on < today:
+        raise ValidationFailed(
+            f"a policy is retired from today ({today:%Y-%m-%d}) or a later day, "
+            f"not from {on:%Y-%m-%d}"
+        )
+    return text

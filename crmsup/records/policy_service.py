@@ -7,7 +7,9 @@ personal data, so they are stored plain and reading them is not audited; publish
 changing the acknowledgement settings are, in the transaction of the change, and every
 refusal is audited (`audit.denials_recorded`).
 
-Acknowledgements are in `policy_acks`, the inbox items in `policy_due`; both are re-exported.
+Acknowledgements are in `policy_acks`, the inbox items in `policy_due`, retirement in
+`policy_retirement`; all are re-exported. A retired policy takes no new version: its
+replacement is published under a new title.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from crmsup.records.policy_content import (
     find_policy,
     hours_of,
     infos,
+    is_retired,
+    last_version,
     local_today,
     require_policy,
     settings_of,
@@ -51,6 +55,7 @@ from crmsup.records.policy_dto import (
 )
 from crmsup.records.policy_due import due_items
 from crmsup.records.policy_models import Policy, PolicyDocument, PolicyUserAck, PolicyVersion
+from crmsup.records.policy_retirement import retire
 from crmsup.records.policy_rules import (
     BusinessHours,
     acknowledge_by,
@@ -73,6 +78,7 @@ __all__ = [
     "outstanding",
     "publish",
     "record_associate_acknowledgement",
+    "retire",
     "set_settings",
 ]
 
@@ -153,6 +159,11 @@ def publish(
     at = now or utcnow()
     with db.transaction() as session:
         policy = find_policy(session, title, lock=True)
+        if policy is not None and policy.retired_on is not None:
+            raise ValidationFailed(
+                f"policy {policy.title!r} is retired from {policy.retired_on:%Y-%m-%d}; "
+                "publish it under a new title"
+            )
         if policy is None:
             policy = Policy(id=uuid.uuid4(), title=title, created_by=actor.user_id, created_at=at)
             session.add(policy)
@@ -245,6 +256,7 @@ def list_policies(db: Database, actor: Actor, today: date) -> tuple[PolicyRow, .
                     None if now_id is None else by_id[now_id],
                     by_id[version.id],
                     None if now_id is None else acked.get(now_id),
+                    by_id[version.id].retirement,
                 )
             )
         return tuple(sorted(rows, key=lambda r: r.title.casefold()))
@@ -253,12 +265,15 @@ def list_policies(db: Database, actor: Actor, today: date) -> tuple[PolicyRow, .
 def get_policy(
     db: Database, actor: Actor, title: str, today: date, number: int | None = None
 ) -> PolicyVersionInfo:
-    """A version of the policy titled `title`: version `number`, or the current one."""
+    """A version of the policy titled `title`: version `number`, or the current one; for a
+    policy retired by `today`, its last version (`policy_content.last_version`), not current."""
     with audit.denials_recorded(db, actor, "policy.view", ENTITY):
         require(actor, Action.POLICY_READ)
     with db.transaction() as session:
         policy = require_policy(session, title)
-        if number is None:
+        if number is None and is_retired(policy, today):
+            version = last_version(session, policy)
+        elif number is None:
             current = current_version_ids(session, today).get(policy.id)
             if current is None:
                 raise ValidationFailed(f"no version of policy {policy.title!r} is in force yet")

@@ -106,3 +106,38 @@ def test_a_note_and_a_claim_from_the_command_line(cli: OrgCli) -> None:
     assert claim in cli.out
     assert cli.sup("note", "claim", "add", "E100", "--text", "x", "--received", "tomorrow") == 3
     assert cli("--user", "root", "note", "list", "E100") == 4
+
+
+def test_hr_retires_a_policy_from_the_command_line(cli: OrgCli) -> None:
+    today = date.today().isoformat()
+    assert cli.hr("policy", "publish", "Call recording", "--effective", today, "--body", "x") == 0
+    reason = cli.folder / "reason.txt"
+    reason.write_text("Replaced by the 2026 recording rules.\n", encoding="utf-8")
+    retire = ["policy", "retire", "call recording"]
+    assert cli.sup(*retire, "--reason", "Old") == 4
+    assert cli.hr(*retire, "--reason", "Old", "--on", "2000-01-01") == 3
+    assert "not from 2000-01-01" in cli.err
+    assert cli.hr(*retire, "--reason", "  ") == 3
+    assert "must not be empty" in cli.err
+    assert cli.hr(*retire, "--reason-file", str(cli.folder / "missing.txt")) == 3
+    assert cli.hr(*retire, "--reason-file", str(reason)) == 0
+    assert "retired from" in cli.out
+    assert cli.hr(*retire, "--reason", "Again") == 3
+    assert "already retired" in cli.err
+    assert cli.sup("policy", "acknowledge", "Call recording") == 3
+    assert "was retired on" in cli.err
+    assert cli.sup("policy", "due") == 0
+    assert "policy.acknowledge" not in cli.out
+    assert cli.hr("policy", "publish", "Call recording", "--effective", today, "--body", "y") == 3
+    assert "publish it under a new title" in cli.err
+    assert cli.hr("policy", "list") == 0
+    assert "retired from" in cli.out
+    assert cli("--user", "auditor", "policy", "show", "Call recording") == 0
+    assert "Replaced by the 2026 recording rules." in cli.out
+    assert "by hr" in cli.out
+    assert cli.hr("--json", "policy", "list") == 0
+    (row,) = json.loads(cli.out)
+    assert (row["retirement"]["retired_by"], row["retirement"]["reason"]) == (
+        "hr",
+        "Replaced by the 2026 recording rules.",
+    )
