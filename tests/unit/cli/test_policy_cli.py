@@ -1,6 +1,6 @@
-"""`crmsup-admin policy …` and `note …`: publishing and acknowledging a policy, a note and a
-claim from the command line, and the exit codes of refusals (3: invalid or stale; 4: role or
-scope)."""
+"""`crmsup-admin policy …` and `note …`: publishing, acknowledging and retiring a policy, a
+note, and a claim logged, corrected and closed from the command line, and the exit codes of
+refusals (3: invalid, stale or closed; 4: role or scope)."""
 
 from __future__ import annotations
 
@@ -141,3 +141,32 @@ def test_hr_retires_a_policy_from_the_command_line(cli: OrgCli) -> None:
         "hr",
         "Replaced by the 2026 recording rules.",
     )
+
+
+def test_a_claim_is_corrected_until_it_is_closed(cli: OrgCli, tmp_path: Path) -> None:
+    assert (
+        cli.sup("--json", "note", "claim", "add", "E100", "--text", "Rud", "--client", "C-1") == 0
+    )
+    claim = str(cli.json()["id"])[:8]
+    fix = ("note", "claim", "update", "E100", claim)
+    assert cli.sup(*fix, "--text", "Rude", "--client", "", "--if-version", "1") == 0
+    assert "saved (open, version 2)" in cli.out
+    assert cli.sup(*fix, "--text", "Again", "--if-version", "1") == 3
+    assert "changed by sup-a" in cli.err
+    assert cli.sup(*fix, "--response", "Called back") == 3
+    assert "respond first" in cli.err
+    assert cli.sup(*fix, "--text", "Mine", who="sup-b") == 4
+    assert cli.sup("note", "claim", "respond", "E100", claim, "--text", "Calld back") == 0
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Called back twice\n", encoding="utf-8")
+    assert cli.sup(*fix, "--response-file", str(answer)) == 0
+    assert "saved (responded, version 4)" in cli.out
+    assert cli.sup(*fix, "--received", "2020-01-01T09:00+00:00") == 3
+    assert "cannot change once it was answered" in cli.err
+    assert cli.sup("note", "claim", "close", "E100", claim, "--outcome", "upheld") == 0
+    assert cli.sup(*fix, "--text", "Other") == 3
+    assert "closed claim is final" in cli.err
+    assert cli.sup("note", "claim", "show", "E100", claim) == 0
+    assert "Rude" in cli.out
+    assert "Called back twice" in cli.out
+    assert "C-1" not in cli.out
