@@ -215,10 +215,8 @@ def _detail(
     row_id = str(rec.id)
     return RecommendationDetail(
         **{name: getattr(row, name) for name in _ROW_FIELDS},
-        proposed_title=open_text(
-            cipher, TABLE, row_id, "proposed_title_enc", rec.proposed_title_enc
-        ),
-        rationale=open_required(cipher, TABLE, row_id, "rationale_enc", rec.rationale_enc),
+        proposed_title=open_title(cipher, rec),
+        rationale=open_rationale(cipher, rec),
         links=open_links(cipher, rec),
         manager_comment=open_text(
             cipher, TABLE, row_id, "manager_comment_enc", rec.manager_comment_enc
