@@ -37,7 +37,6 @@ from crmsup.records import training_course_service
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.models import AssociateStatus, Base
-from crmsup.records.retention_service import add_months
 from crmsup.records.sealed_fields import seal
 from crmsup.records.training_dto import CourseSpec
 from crmsup.records.training_models import (
@@ -49,6 +48,7 @@ from crmsup.records.training_models import (
     TrainingCompletion,
 )
 from crmsup.records.training_rules import EXPIRING_DAYS, expires_on, recertify_by
+from crmsup.records.working_days import add_months
 
 KIND = "training"
 TABLES: tuple[type[Base], ...] = (

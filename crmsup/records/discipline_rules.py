@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.file_models import DisciplineCategory, DisciplineState
-from crmsup.records.retention_service import add_months
+from crmsup.records.working_days import add_months
 
 #: Stored states in which an issued record is on the associate's file.
 ISSUED_STATES = frozenset({DisciplineState.ISSUED, DisciplineState.ACKNOWLEDGED})

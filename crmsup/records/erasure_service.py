@@ -49,9 +49,10 @@ from crmsup.records.file_models import (
     Review,
 )
 from crmsup.records.models import Associate, AssociateKey, AssociateStatus, Team
-from crmsup.records.retention_service import RecordKind, add_months, months_for
+from crmsup.records.retention_service import RecordKind, months_for
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
+from crmsup.records.working_days import add_months
 from crmsup.security.permissions import Action
 
 ACTION = "associate.erase"

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from crmsup.records.attendance_models import AccrualFrequency
 from crmsup.records.errors import ValidationFailed
+from crmsup.records.working_days import add_months
 
 ZERO = Decimal("0.00")
 #: The biweekly anchor a rule gets when HR gives none: a Friday, a common pay day.
@@ -102,13 +103,6 @@ def rule_on(rules: Sequence[AccrualRule], day: date) -> AccrualRule | None:
 
 def last_of_month(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (clamped to the month's end)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def pay_days(rule: AccrualRule, first: date, last: date) -> Iterator[date]:

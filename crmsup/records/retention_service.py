@@ -9,7 +9,6 @@ be printed or mailed without revealing anyone's file.
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +25,7 @@ from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
 from crmsup.records.models import Associate, AssociateStatus, RetentionPolicy, Team, User
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
+from crmsup.records.working_days import add_months
 from crmsup.security.permissions import Action
 
 
@@ -86,16 +86,6 @@ class RetentionReport:
     due: tuple[DueErasure, ...]
     #: Would be due, but a legal hold keeps them; review the holds from time to time.
     held: tuple[DueErasure, ...]
-
-
-def add_months(start: date, months: int) -> date:
-    """`start` moved by whole calendar months; a day the target month lacks becomes its last
-    day (31 January + 1 month = 28 or 29 February), so a period never spills into the month
-    after it."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    day = min(start.day, calendar.monthrange(year, month + 1)[1])
-    return date(year, month + 1, day)
 
 
 def record_kind(value: str) -> RecordKind:

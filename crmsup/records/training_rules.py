@@ -15,8 +15,8 @@ from enum import StrEnum
 
 from crmsup.records import validation
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.retention_service import add_months
 from crmsup.records.training_dto import CourseSpec
+from crmsup.records.working_days import add_months
 
 #: An assignment, or a certificate's recertification, is "due" this many days ahead.
 DUE_SOON_DAYS = 14

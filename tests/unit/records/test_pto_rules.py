@@ -16,13 +16,13 @@ from crmsup.records.pto_rules import (
     AccrualRule,
     LineKind,
     Movement,
-    add_months,
     balance_on,
     check_hours,
     ledger,
     lowest_from,
     pay_days,
 )
+from crmsup.records.working_days import add_months
 
 D = Decimal
 MONTHLY, BIWEEKLY = AccrualFrequency.MONTHLY, AccrualFrequency.BIWEEKLY
