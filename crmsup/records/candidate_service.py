@@ -31,10 +31,9 @@ from crmsup.records.candidate_content import (
     seal_person,
 )
 from crmsup.records.candidate_shredding import shred
-from crmsup.records.database import Database
-from crmsup.records.erasure_service import clear_residue
+from crmsup.records.database import Database, clear_residue
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import Candidate
+from crmsup.records.file_models import Candidate, CandidateKey
 from crmsup.records.keyring import candidate_cipher, new_candidate_key, team_scope_key
 from crmsup.records.models import Associate, Team
 from crmsup.records.org_service import team_by_name
@@ -280,7 +279,9 @@ def erase_candidate(
                 },
             )
             team = session.get_one(Team, candidate.team_id).name
-    return CandidateErasure(cid, team, erased_at, removed, clear_residue(db))
+    return CandidateErasure(
+        cid, team, erased_at, removed, clear_residue(db, (CandidateKey.__tablename__,))
+    )
 
 
 def _check_erasable(session: Session, candidate: Candidate) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -151,3 +151,31 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
         engine.dispose()
         raise
     return Database(engine)
+
+
+def clear_residue(db: Database, key_tables: Iterable[str]) -> bool:
+    """After a crypto-shredding, remove the superseded copies of the destroyed keys; True when
+    nothing stood in the way (else they go at the next checkpoint or vacuum).
+
+    SQLite (`secure_delete` on, so freed pages are zeroed): the WAL is checkpointed and
+    truncated, so no older page keeps a wrapped key or a ciphertext. PostgreSQL: each of
+    `key_tables` is rewritten (VACUUM FULL), so no dead row version keeps the wrapped key;
+    what the server's own WAL and archives keep is its operator's to bound."""
+    if db.is_sqlite:
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.close()
+        finally:
+            raw.close()
+        return int(busy) == 0
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            quote = connection.dialect.identifier_preparer.quote
+            connection.exec_driver_sql("SET lock_timeout = '5s'")
+            for table in key_tables:
+                connection.exec_driver_sql(f"VACUUM FULL {quote(table)}")
+    except DBAPIError:
+        return False
+    return True

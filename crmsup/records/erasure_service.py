@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute
 
 from crmsup.records import (
@@ -37,7 +36,7 @@ from crmsup.records import (
 from crmsup.records.actor import Actor
 from crmsup.records.auth_service import reauthenticate
 from crmsup.records.candidate_shredding import shred_hired_as
-from crmsup.records.database import Database
+from crmsup.records.database import Database, clear_residue
 from crmsup.records.errors import NotFound, ValidationFailed
 from crmsup.records.file_models import (
     Attachment,
@@ -211,26 +210,5 @@ def erase_associate(
         target.termination_date,
         erased_at,
         tuple(deleted),
-        clear_residue(db),
+        clear_residue(db, (AssociateKey.__tablename__, CandidateKey.__tablename__)),
     )
-
-
-def clear_residue(db: Database) -> bool:
-    """Remove superseded copies of what was just erased; True when nothing stood in the way."""
-    if db.is_sqlite:
-        raw = db.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            cursor.close()
-        finally:
-            raw.close()
-        return int(busy) == 0
-    try:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("SET lock_timeout = '5s'")
-            for table in (AssociateKey.__tablename__, CandidateKey.__tablename__):
-                connection.exec_driver_sql(f"VACUUM FULL {table}")
-    except DBAPIError:
-        return False
-    return True
