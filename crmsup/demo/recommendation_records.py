@@ -1,6 +1,6 @@
 """Demo recommendations and candidates as rows, encrypted as `recommendation_content` and
 `candidate_service` encrypt them: an associate's under their data key, a hire's (and its
-candidate's) under the candidate's own key from `keyring.new_candidate_key`.
+candidate's) under the candidate's own key from `candidate_shredding.new_candidate_key`.
 
 The approval chain is kept: the team's supervisor writes and submits, the site's manager
 decides first, HR last, each with their time and comment; an approved one is applied (its
@@ -20,7 +20,7 @@ from crmsup.demo import texts
 from crmsup.demo.people import Owner
 from crmsup.demo.recommendation_plan import RecPlan
 from crmsup.demo.rows import Row, Staff, Tally, at_work, full_row, insert_rows, table_of
-from crmsup.records import keyring, termination_hooks
+from crmsup.records import candidate_shredding, termination_hooks
 from crmsup.records.actor import Actor
 from crmsup.records.file_models import (
     Candidate,
@@ -192,7 +192,7 @@ def write_hires(
             who = rec.candidate
             assert who is not None  # noqa: S101 - every hire plan has its candidate
             candidate_id = uuid.uuid4()
-            cipher = keyring.new_candidate_key(
+            cipher = candidate_shredding.new_candidate_key(
                 session, actor, candidate_id, staff.scope_key_ids[rec.team]
             )
             interviewed = rec.created - timedelta(days=rng.randint(1, 5))

@@ -30,11 +30,11 @@ from crmsup.records.candidate_content import (
     open_person,
     seal_person,
 )
-from crmsup.records.candidate_shredding import shred
+from crmsup.records.candidate_shredding import candidate_cipher, new_candidate_key, shred
 from crmsup.records.database import Database, clear_residue
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.file_models import Candidate, CandidateKey
-from crmsup.records.keyring import candidate_cipher, new_candidate_key, team_scope_key
+from crmsup.records.keyring import team_scope_key
 from crmsup.records.models import Associate, Team
 from crmsup.records.org_service import team_by_name
 from crmsup.records.recommendation_dto import (

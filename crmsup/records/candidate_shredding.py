@@ -1,7 +1,12 @@
-"""Shredding a candidate's file: their data key goes, their encrypted fields are emptied,
-their recommendations deleted, and the row stays as a tombstone (`erased_at`).
+"""A candidate's data key: made when they are added, opened to read their file, and
+destroyed when they are erased.
 
-Used by `candidate_service.erase_candidate` for a candidate who was not hired, and by
+A candidate is not (yet) an associate, so their file has a key of its own, wrapped by the
+interviewing team's scope key as an associate's is (`keyring`), and so a candidate who is not
+hired can be erased on their own. Shredding destroys that key, empties their encrypted
+fields, deletes their recommendations, and keeps the row as a tombstone (`erased_at`).
+
+Shredding is used by `candidate_service.erase_candidate` for a candidate who was not hired, and by
 `erasure_service.erase_associate` for the candidate an associate was hired from, whose file
 (interview notes, the hire recommendation) is the associate's and goes with it. Both run
 inside the caller's transaction, which also writes the audit entry.
@@ -15,8 +20,14 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crmsup.records.actor import Actor
 from crmsup.records.candidate_content import ENCRYPTED_COLUMNS
 from crmsup.records.file_models import Candidate, CandidateKey, Recommendation
+from crmsup.records.keyring import unseal_scope_key
+from crmsup.security import fields, wrapping
+from crmsup.security.fields import FieldCipher
+
+CANDIDATE_KEY_PURPOSE = "candidate-data-key"
 
 
 def shred(session: Session, candidate: Candidate, at: datetime) -> int:
@@ -46,3 +57,43 @@ def shred_hired_as(session: Session, associate_id: uuid.UUID, at: datetime) -> i
     for candidate in hired:
         shred(session, candidate, at)
     return len(hired)
+
+
+def _candidate_key_ids(candidate_id: uuid.UUID, scope_key_id: uuid.UUID) -> tuple[str, str]:
+    return (f"candidate:{candidate_id}", f"scope:{scope_key_id}")
+
+
+def new_candidate_key(
+    session: Session, actor: Actor, candidate_id: uuid.UUID, scope_key_id: uuid.UUID
+) -> FieldCipher:
+    """Create and store (wrapped by the team key) a new candidate's data key."""
+    team_key = unseal_scope_key(session, actor, scope_key_id)
+    data_key = fields.new_key()
+    key_id = uuid.uuid4()
+    session.add(
+        CandidateKey(
+            candidate_id=candidate_id,
+            key_id=key_id,
+            scope_key_id=scope_key_id,
+            wrapped=wrapping.wrap_key(
+                team_key,
+                data_key,
+                CANDIDATE_KEY_PURPOSE,
+                *_candidate_key_ids(candidate_id, scope_key_id),
+            ),
+        )
+    )
+    return FieldCipher(data_key, str(key_id))
+
+
+def candidate_cipher(session: Session, actor: Actor, candidate_id: uuid.UUID) -> FieldCipher:
+    """The cipher of a candidate's data key; PermissionDenied without the team's key."""
+    row = session.get_one(CandidateKey, candidate_id)
+    team_key = unseal_scope_key(session, actor, row.scope_key_id)
+    data_key = wrapping.unwrap_key(
+        team_key,
+        row.wrapped,
+        CANDIDATE_KEY_PURPOSE,
+        *_candidate_key_ids(row.candidate_id, row.scope_key_id),
+    )
+    return FieldCipher(data_key, str(row.key_id))

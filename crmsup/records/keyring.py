@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
 from crmsup.records.errors import PermissionDenied
-from crmsup.records.file_models import CandidateKey
 from crmsup.records.models import (
     AssociateKey,
     Organisation,
@@ -32,7 +31,6 @@ from crmsup.security.permissions import Action, Role, scope_of
 
 TEAM_KEY_PURPOSE = "team-key"
 DATA_KEY_PURPOSE = "associate-data-key"
-CANDIDATE_KEY_PURPOSE = "candidate-data-key"
 
 
 def _user_copy(
@@ -260,43 +258,3 @@ def rewrap_data_key(
         *_data_key_ids(row.associate_id, scope_key_id),
     )
     row.scope_key_id = scope_key_id
-
-
-def _candidate_key_ids(candidate_id: uuid.UUID, scope_key_id: uuid.UUID) -> tuple[str, str]:
-    return (f"candidate:{candidate_id}", f"scope:{scope_key_id}")
-
-
-def new_candidate_key(
-    session: Session, actor: Actor, candidate_id: uuid.UUID, scope_key_id: uuid.UUID
-) -> FieldCipher:
-    """Create and store (wrapped by the team key) a new candidate's data key."""
-    team_key = unseal_scope_key(session, actor, scope_key_id)
-    data_key = fields.new_key()
-    key_id = uuid.uuid4()
-    session.add(
-        CandidateKey(
-            candidate_id=candidate_id,
-            key_id=key_id,
-            scope_key_id=scope_key_id,
-            wrapped=wrapping.wrap_key(
-                team_key,
-                data_key,
-                CANDIDATE_KEY_PURPOSE,
-                *_candidate_key_ids(candidate_id, scope_key_id),
-            ),
-        )
-    )
-    return FieldCipher(data_key, str(key_id))
-
-
-def candidate_cipher(session: Session, actor: Actor, candidate_id: uuid.UUID) -> FieldCipher:
-    """The cipher of a candidate's data key; PermissionDenied without the team's key."""
-    row = session.get_one(CandidateKey, candidate_id)
-    team_key = unseal_scope_key(session, actor, row.scope_key_id)
-    data_key = wrapping.unwrap_key(
-        team_key,
-        row.wrapped,
-        CANDIDATE_KEY_PURPOSE,
-        *_candidate_key_ids(row.candidate_id, row.scope_key_id),
-    )
-    return FieldCipher(data_key, str(row.key_id))

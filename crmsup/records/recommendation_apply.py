@@ -29,6 +29,7 @@ from crmsup.records.associate_service import ENCRYPTED
 from crmsup.records.associate_service import TABLE as ASSOCIATES
 from crmsup.records.associate_transfer import move_associate
 from crmsup.records.candidate_content import open_person
+from crmsup.records.candidate_shredding import candidate_cipher
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, ValidationFailed
 from crmsup.records.file_models import (
@@ -37,7 +38,7 @@ from crmsup.records.file_models import (
     RecommendationKind,
     RecommendationState,
 )
-from crmsup.records.keyring import candidate_cipher, data_cipher, new_data_key, team_scope_key
+from crmsup.records.keyring import data_cipher, new_data_key, team_scope_key
 from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.recommendation_content import open_title
 from crmsup.records.recommendation_dto import Hire

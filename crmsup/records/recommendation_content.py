@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
+from crmsup.records.candidate_shredding import candidate_cipher
 from crmsup.records.errors import IntegrityFailure, NotFound, ValidationFailed
 from crmsup.records.file_models import Candidate, DisciplineRecord, Recommendation, Review
-from crmsup.records.keyring import candidate_cipher, data_cipher
+from crmsup.records.keyring import data_cipher
 from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.names import employee_numbers, team_names, usernames
 from crmsup.records.recommendation_dto import (
