@@ -10,7 +10,7 @@ changed the event since, and nothing is written. HR alone (ATTENDANCE_RULES) set
 per kind, the window and the thresholds (`attendance_rules_service`).
 
 A threshold crossed and not yet answered by an attendance discipline record yields the step
-the discipline rules propose (`discipline_content.suggestion_for`); no record is created —
+the discipline rules propose (`discipline_service.suggestion_for`); no record is created —
 the supervisor decides.
 """
 
@@ -55,7 +55,7 @@ from crmsup.records.attendance_rules import (
     crossing,
 )
 from crmsup.records.database import Database
-from crmsup.records.discipline_content import suggestion_for
+from crmsup.records.discipline_service import suggestion_for
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.file_models import DisciplineCategory
 from crmsup.records.names import usernames

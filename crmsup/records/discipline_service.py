@@ -61,6 +61,7 @@ __all__ = [
     "get_record",
     "list_records",
     "suggest_level",
+    "suggestion_for",
     "update_draft",
 ]
 
