@@ -19,26 +19,32 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bench.timing import paired_medians, report
-from crmsup.records import (
-    associate_file_service,
-    attachment_service,
-    discipline_service,
-    discipline_workflow,
-    keyring,
-    org_service,
-    review_service,
-    review_template_service,
-)
+from crmsup.records import keyring
 from crmsup.records.actor import Actor
-from crmsup.records.associate_service import add_associate
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database, open_database
-from crmsup.records.discipline_dto import NewDiscipline
-from crmsup.records.dto import NewAssociate
-from crmsup.records.file_models import DisciplineCategory, RecommendationKind, ReviewKind
-from crmsup.records.recommendation_drafts import create_recommendation
-from crmsup.records.recommendation_dto import NewRecommendation
-from crmsup.records.review_dto import CompetencySpec, NewReview, Rating, ReviewChanges, TemplateSpec
+from crmsup.records.discipline import attachments as attachment_service
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline import workflow as discipline_workflow
+from crmsup.records.discipline.dto import NewDiscipline
+from crmsup.records.discipline.models import DisciplineCategory
+from crmsup.records.overview import file as associate_file_service
+from crmsup.records.people import org as org_service
+from crmsup.records.people.associates import add_associate
+from crmsup.records.people.auth import login
+from crmsup.records.people.dto import NewAssociate
+from crmsup.records.recommendations.drafts import create_recommendation
+from crmsup.records.recommendations.dto import NewRecommendation
+from crmsup.records.recommendations.models import RecommendationKind
+from crmsup.records.reviews import service as review_service
+from crmsup.records.reviews import templates as review_template_service
+from crmsup.records.reviews.dto import (
+    CompetencySpec,
+    NewReview,
+    Rating,
+    ReviewChanges,
+    TemplateSpec,
+)
+from crmsup.records.reviews.models import ReviewKind
 from crmsup.security.fields import decrypt_with, field_aad
 from crmsup.security.wrapping import key_aad
 

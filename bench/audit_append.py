@@ -15,11 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.timing import paired_medians
-from crmsup.records import audit, org_service
+from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database, open_database
 from crmsup.records.models import Team
+from crmsup.records.people import org as org_service
+from crmsup.records.people.auth import login
 
 CHANGES = 500
 ROUNDS = 15

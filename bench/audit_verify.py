@@ -25,13 +25,15 @@ from pathlib import Path
 from sqlalchemy import insert, update
 
 from bench.timing import paired_medians, report
-from crmsup.records import audit, audit_service, org_service
+from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.audit_statements import HEAD_ID
-from crmsup.records.auth_service import login
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.checkpoints import CheckpointStore
 from crmsup.records.database import Database, open_database
 from crmsup.records.models import AuditEntry, AuditHead
+from crmsup.records.people import org as org_service
+from crmsup.records.people.auth import login
 from crmsup.security.audit_chain import EntryFields, canonical_details, entry_hash, sign
 from crmsup.security.signature_pool import available_processors
 

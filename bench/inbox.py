@@ -20,9 +20,9 @@ from sqlalchemy import event
 
 from bench.timing import paired_medians, report
 from crmsup.demo.generate import generate_demo
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database, open_database
-from crmsup.records.inbox_service import inbox
+from crmsup.records.overview.inbox import inbox
+from crmsup.records.people.auth import login
 from crmsup.security.permissions import Role
 
 ASSOCIATES = 5_000

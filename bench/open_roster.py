@@ -15,10 +15,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bench.populate import populate
 from bench.timing import paired_medians, report
-from crmsup.records import keyring, org_service
-from crmsup.records.associate_service import list_roster
-from crmsup.records.auth_service import login
+from crmsup.records import keyring
 from crmsup.records.database import open_database
+from crmsup.records.people import org as org_service
+from crmsup.records.people.associates import list_roster
+from crmsup.records.people.auth import login
 from crmsup.security.fields import decrypt_with, field_aad
 from crmsup.security.wrapping import key_aad
 

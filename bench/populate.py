@@ -14,10 +14,10 @@ from sqlalchemy import insert
 
 from crmsup.records import keyring
 from crmsup.records.actor import Actor
-from crmsup.records.associate_service import ENCRYPTED, TABLE
 from crmsup.records.database import Database
 from crmsup.records.models import Associate, AssociateKey, AssociateStatus
-from crmsup.records.org_service import team_by_name
+from crmsup.records.people.associates import ENCRYPTED, TABLE
+from crmsup.records.people.org import team_by_name
 from crmsup.security import fields, wrapping
 from crmsup.security.fields import FieldCipher
 

@@ -14,7 +14,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from crmsup.records.database import open_database
-from crmsup.records.info_service import DatabaseInfo, database_info
+from crmsup.records.people.info import DatabaseInfo, database_info
 from crmsup.settings import APP_NAME, DB_ENV, Settings
 from crmsup.ui.main_window import MainWindow
 from crmsup.ui.tasks import TaskRunner

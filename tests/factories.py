@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crmsup.records import associate_service, grant_service, org_service, user_service
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database
-from crmsup.records.dto import AssociateDetail, NewAssociate
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people import grants as grant_service
+from crmsup.records.people import org as org_service
+from crmsup.records.people import users as user_service
+from crmsup.records.people.auth import login
+from crmsup.records.people.dto import AssociateDetail, NewAssociate
 from crmsup.security.permissions import Role
 
 PASSWORD = "correct horse battery staple"

@@ -16,10 +16,10 @@ from pathlib import Path
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import access_service
-from crmsup.records.access_dto import AccessRequestDetail, NewAccessRequest
-from crmsup.records.access_models import AccessKind, AccessState, LineAction
-from crmsup.records.access_rules import parse_line
+from crmsup.records.access import service as access_service
+from crmsup.records.access.dto import AccessRequestDetail, NewAccessRequest
+from crmsup.records.access.models import AccessKind, AccessState, LineAction
+from crmsup.records.access.rules import parse_line
 from crmsup.records.types import utcnow
 from crmsup.records.validation import iso_date
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.discipline_commands import today
-from crmsup.records import associate_file_service
-from crmsup.records.associate_file_service import AssociateFile
+from crmsup.records.overview import file as associate_file_service
+from crmsup.records.overview.file import AssociateFile
 
 
 def register(associate: Commands) -> None:

@@ -17,10 +17,12 @@ from crmsup.cli import output, pto_commands
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.pto_commands import hours
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import attendance_due, attendance_rules_service, attendance_service
-from crmsup.records.attendance_dto import EventChanges, EventDetail, NewEvent
-from crmsup.records.attendance_models import AttendanceKind
-from crmsup.records.attendance_rules import PointRules
+from crmsup.records.attendance import due as attendance_due
+from crmsup.records.attendance import service as attendance_service
+from crmsup.records.attendance import settings as attendance_rules_service
+from crmsup.records.attendance.dto import EventChanges, EventDetail, NewEvent
+from crmsup.records.attendance.models import AttendanceKind
+from crmsup.records.attendance.rules import PointRules
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.validation import iso_date
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
-from crmsup.records import audit_service
-from crmsup.records.audit_query import AuditFilter, list_entries
+from crmsup.records.audit_trail import service as audit_service
+from crmsup.records.audit_trail.query import AuditFilter, list_entries
 from crmsup.records.checkpoints import CheckpointStore
 from crmsup.records.errors import IntegrityFailure, ValidationFailed
 from crmsup.security import checkpoint_file

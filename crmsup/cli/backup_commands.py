@@ -7,8 +7,8 @@ from pathlib import Path
 
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, UsageError, add_command
-from crmsup.records import backup_service
 from crmsup.records.errors import ValidationFailed
+from crmsup.records.upkeep import backup as backup_service
 
 #: Exit code of a restore whose data is in place but whose audit trail does not verify.
 _INTEGRITY = 6

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, UsageError, add_command
-from crmsup.records import candidate_service
-from crmsup.records.recommendation_dto import (
+from crmsup.records.recommendations import candidates as candidate_service
+from crmsup.records.recommendations.dto import (
     CANDIDATE_CLEARABLE,
     CandidateChanges,
     CandidateDetail,

@@ -15,11 +15,11 @@ from datetime import date
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.development_inputs import link_options, text_option, text_options
-from crmsup.records import coaching_evaluation_service as evaluations
-from crmsup.records import coaching_service as sessions
-from crmsup.records import scorecard_service
 from crmsup.records.actor import Actor
-from crmsup.records.development_dto import (
+from crmsup.records.development import coaching as sessions
+from crmsup.records.development import evaluations
+from crmsup.records.development import scorecards as scorecard_service
+from crmsup.records.development.dto import (
     EvaluationChanges,
     EvaluationDetail,
     NewEvaluation,

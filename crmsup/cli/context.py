@@ -9,9 +9,9 @@ from typing import TypeAlias
 
 from crmsup.cli import output, secrets
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login, reauthenticate
 from crmsup.records.checkpoints import CheckpointStore, check_and_remember
 from crmsup.records.database import Database, open_database
+from crmsup.records.people.auth import login, reauthenticate
 from crmsup.settings import Settings
 
 Handler: TypeAlias = "Callable[[Context], int]"

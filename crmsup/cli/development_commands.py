@@ -18,8 +18,8 @@ from crmsup.cli import coaching_commands, development_scorecard_commands, output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.development_inputs import text_option, text_options
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import development_service as plans
-from crmsup.records.development_dto import NewPlan, PlanDetail, WeeklyUpdate
+from crmsup.records.development import service as plans
+from crmsup.records.development.dto import NewPlan, PlanDetail, WeeklyUpdate
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.validation import iso_date
 

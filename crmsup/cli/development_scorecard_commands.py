@@ -12,10 +12,10 @@ from pathlib import Path
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import scorecard_service as cards
-from crmsup.records.development_dto import ScorecardDetail, ScorecardSpec
+from crmsup.records.development import scorecards as cards
+from crmsup.records.development.dto import ScorecardDetail, ScorecardSpec
+from crmsup.records.development.scorecard_rules import ItemSpec
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.scorecard_rules import ItemSpec
 
 
 def register(commands: Commands) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from crmsup.cli import discipline_more_commands as more
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
-from crmsup.records import discipline_service
-from crmsup.records import discipline_workflow as workflow
-from crmsup.records.discipline_dto import (
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline import workflow
+from crmsup.records.discipline.dto import (
     CLEAR,
     Acknowledged,
     DisciplineChanges,
@@ -26,8 +26,8 @@ from crmsup.records.discipline_dto import (
     DisciplineRow,
     NewDiscipline,
 )
+from crmsup.records.discipline.models import Acknowledgement, DisciplineCategory
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import Acknowledgement, DisciplineCategory
 from crmsup.records.validation import iso_date
 
 #: Narrative fields: option name, DTO field, what it is.

@@ -15,14 +15,12 @@ from pathlib import Path
 
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
-from crmsup.records import (
-    attachment_service,
-    discipline_levels_service,
-    discipline_report,
-    discipline_service,
-)
 from crmsup.records.actor import Actor
-from crmsup.records.discipline_dto import ConsistencyReport, LevelChange, LevelDetail, NewLevel
+from crmsup.records.discipline import attachments as attachment_service
+from crmsup.records.discipline import levels as discipline_levels_service
+from crmsup.records.discipline import report as discipline_report
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline.dto import ConsistencyReport, LevelChange, LevelDetail, NewLevel
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.validation import iso_date
 

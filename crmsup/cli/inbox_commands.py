@@ -8,7 +8,7 @@ from datetime import datetime
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.inbox_service import inbox
+from crmsup.records.overview.inbox import inbox
 from crmsup.records.types import utcnow
 
 

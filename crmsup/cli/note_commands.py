@@ -16,9 +16,9 @@ from pathlib import Path
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import note_service
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.note_dto import (
+from crmsup.records.notes import service as note_service
+from crmsup.records.notes.dto import (
     ClaimChanges,
     ClaimDetail,
     NewClaim,
@@ -26,7 +26,7 @@ from crmsup.records.note_dto import (
     NoteChanges,
     NoteDetail,
 )
-from crmsup.records.policy_models import ClaimOutcome, NoteKind
+from crmsup.records.notes.models import ClaimOutcome, NoteKind
 from crmsup.records.validation import iso_date
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from crmsup.cli import output
 from crmsup.cli.context import Context
-from crmsup.records import org_service
 from crmsup.records.database import migrate
 from crmsup.records.engine import create_engine_for
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.info_service import database_info
-from crmsup.records.recovery_service import recover
+from crmsup.records.people import org as org_service
+from crmsup.records.people.info import database_info
+from crmsup.records.people.recovery import recover
 from crmsup.security.recovery import (
     MalformedRecoverySheet,
     new_recovery_key,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from crmsup.cli import output
 from crmsup.cli.context import Context
-from crmsup.records import associate_service, auth_service, grant_service, user_service
-from crmsup.records.dto import NewAssociate, UserRow
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people import auth as auth_service
+from crmsup.records.people import grants as grant_service
+from crmsup.records.people import users as user_service
+from crmsup.records.people.dto import NewAssociate, UserRow
 from crmsup.records.validation import iso_date
 from crmsup.security.permissions import Role
 

@@ -16,14 +16,10 @@ from pathlib import Path
 from crmsup.cli import note_commands, output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import policy_service
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.policy_dto import (
-    AckSettings,
-    NewVersion,
-    PolicyRetirement,
-    PolicyVersionInfo,
-)
+from crmsup.records.notes import service as note_service
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.dto import AckSettings, NewVersion, PolicyRetirement, PolicyVersionInfo
 from crmsup.records.types import utcnow
 from crmsup.records.validation import iso_date
 
@@ -278,7 +274,14 @@ def cmd_outstanding(ctx: Context) -> int:
 
 def cmd_due(ctx: Context) -> int:
     now = utcnow()
-    items = policy_service.due_items(ctx.db, ctx.actor(), now)
+    actor = ctx.actor()
+    items = sorted(
+        (
+            *policy_service.due_items(ctx.db, actor, now),
+            *note_service.due_items(ctx.db, actor, now),
+        ),
+        key=lambda i: (i.due_at or now, i.kind, i.employee_no or ""),
+    )
     if ctx.json:
         output.emit_json(items)
         return 0

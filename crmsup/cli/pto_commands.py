@@ -17,11 +17,17 @@ from pathlib import Path
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import pto_request_service, pto_service
-from crmsup.records.attendance_models import AccrualFrequency
+from crmsup.records.attendance.models import AccrualFrequency
+from crmsup.records.attendance.pto import requests as pto_request_service
+from crmsup.records.attendance.pto import service as pto_service
+from crmsup.records.attendance.pto.dto import (
+    AccrualRuleDetail,
+    AccrualRuleSpec,
+    NewRequest,
+    RequestDetail,
+)
+from crmsup.records.attendance.pto.rules import DEFAULT_ANCHOR
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.pto_dto import AccrualRuleDetail, AccrualRuleSpec, NewRequest, RequestDetail
-from crmsup.records.pto_rules import DEFAULT_ANCHOR
 from crmsup.records.validation import iso_date
 
 

@@ -14,11 +14,10 @@ from pathlib import Path
 
 from crmsup.cli import candidate_commands, output
 from crmsup.cli.context import Commands, Context, UsageError, add_command
-from crmsup.records import recommendation_service as service
-from crmsup.records.candidate_service import find_candidate
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import RecommendationKind
-from crmsup.records.recommendation_dto import (
+from crmsup.records.recommendations import service
+from crmsup.records.recommendations.candidates import find_candidate
+from crmsup.records.recommendations.dto import (
     CLEARABLE,
     Link,
     NewRecommendation,
@@ -26,7 +25,8 @@ from crmsup.records.recommendation_dto import (
     RecommendationDetail,
     RecommendationRow,
 )
-from crmsup.records.recommendation_lookup import split_subject
+from crmsup.records.recommendations.lookup import split_subject
+from crmsup.records.recommendations.models import RecommendationKind
 from crmsup.records.types import utcnow
 from crmsup.records.validation import iso_date
 

@@ -7,9 +7,11 @@ import argparse
 
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
-from crmsup.records import erasure_service, retention_service, status_service
 from crmsup.records.models import AssociateStatus
-from crmsup.records.retention_service import RecordKind, RetentionReport
+from crmsup.records.people import status as status_service
+from crmsup.records.upkeep import erasure as erasure_service
+from crmsup.records.upkeep import retention as retention_service
+from crmsup.records.upkeep.retention import RecordKind, RetentionReport
 from crmsup.records.validation import iso_date
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from crmsup.cli import output, review_template_commands
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import review_service, review_template_service
 from crmsup.records.actor import Actor
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import ReviewKind
-from crmsup.records.review_dto import (
+from crmsup.records.reviews import service as review_service
+from crmsup.records.reviews import templates as review_template_service
+from crmsup.records.reviews.dto import (
     Competency,
     NewReview,
     Rating,
@@ -29,6 +29,7 @@ from crmsup.records.review_dto import (
     ReviewDetail,
     ReviewRow,
 )
+from crmsup.records.reviews.models import ReviewKind
 from crmsup.records.validation import iso_date
 
 #: Narrative options of `review update`: option stem → ReviewChanges field.

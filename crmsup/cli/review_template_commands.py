@@ -13,9 +13,9 @@ from typing import Any
 
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
-from crmsup.records import review_template_service
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.review_dto import CompetencySpec, TemplateDetail, TemplateSpec
+from crmsup.records.reviews import templates as review_template_service
+from crmsup.records.reviews.dto import CompetencySpec, TemplateDetail, TemplateSpec
 
 
 def register(actions: Commands) -> None:

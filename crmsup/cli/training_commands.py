@@ -17,9 +17,9 @@ from crmsup.cli import output, training_course_commands
 from crmsup.cli import training_view_commands as view
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records import training_service as training
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.training_dto import (
+from crmsup.records.training import service as training
+from crmsup.records.training.dto import (
     AssignmentRow,
     CompletionChanges,
     CompletionDetail,

@@ -11,10 +11,10 @@ from decimal import Decimal, InvalidOperation
 
 from crmsup.cli import output
 from crmsup.cli.context import Commands, Context, add_command
-from crmsup.records import training_course_service as courses
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.training_dto import Course, CourseChanges, CourseSpec
-from crmsup.records.training_models import CourseKind
+from crmsup.records.training import courses
+from crmsup.records.training.dto import Course, CourseChanges, CourseSpec
+from crmsup.records.training.models import CourseKind
 
 _KINDS = [k.value for k in CourseKind]
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from crmsup.cli import output
 from crmsup.cli.context import Context
-from crmsup.records import training_service as training
+from crmsup.records.training import service as training
 from crmsup.records.validation import iso_date
 
 

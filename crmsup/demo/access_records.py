@@ -26,8 +26,8 @@ from sqlalchemy import select
 
 from crmsup.demo.people import Owner
 from crmsup.demo.rows import Row, Staff, Tally, at_work, day_between, full_row, pick, table_of
-from crmsup.records.access_content import TABLE
-from crmsup.records.access_models import (
+from crmsup.records.access.content import TABLE
+from crmsup.records.access.models import (
     AccessKind,
     AccessRequest,
     AccessRequestLine,

@@ -37,9 +37,9 @@ from crmsup.demo import attendance_texts
 from crmsup.demo.names import QUEUES, SENIOR_PREFIX, SPECIAL_TITLES
 from crmsup.demo.people import YEARS_OF_HIRES, Owner, Person
 from crmsup.demo.rows import Row, Staff, Tally, at_work, full_row, table_of
-from crmsup.records import attendance_rules_service, pto_service
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_models import (
+from crmsup.records.attendance import settings as attendance_rules_service
+from crmsup.records.attendance.models import (
     AccrualFrequency,
     AttendanceEvent,
     AttendanceKind,
@@ -47,10 +47,11 @@ from crmsup.records.attendance_models import (
     PtoRequest,
     PtoRequestState,
 )
+from crmsup.records.attendance.pto import service as pto_service
+from crmsup.records.attendance.pto.dto import AccrualRuleDetail, AccrualRuleSpec
+from crmsup.records.attendance.pto.rules import AccrualRule, LineKind, Movement, ledger
 from crmsup.records.database import Database
 from crmsup.records.models import AssociateStatus, Base
-from crmsup.records.pto_dto import AccrualRuleDetail, AccrualRuleSpec
-from crmsup.records.pto_rules import AccrualRule, LineKind, Movement, ledger
 from crmsup.records.sealed_fields import seal
 
 KIND = "attendance"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crmsup.records.attendance_models import AttendanceKind
+from crmsup.records.attendance.models import AttendanceKind
 
 _K = AttendanceKind
 

@@ -19,11 +19,11 @@ from datetime import date, timedelta
 from crmsup.demo import development_texts as texts
 from crmsup.demo.people import Owner
 from crmsup.demo.rows import Row, Staff, Tally, at_work, day_between, full_row, pick, table_of
-from crmsup.records.development_models import CallEvaluation, CoachingSession, PlanState
-from crmsup.records.development_rules import next_month
-from crmsup.records.scorecard_rules import Answer, ItemRule, evaluation_score
+from crmsup.records.dates import is_working_day
+from crmsup.records.development.models import CallEvaluation, CoachingSession, PlanState
+from crmsup.records.development.rules import next_month
+from crmsup.records.development.scorecard_rules import Answer, ItemRule, evaluation_score
 from crmsup.records.sealed_fields import seal, seal_json
-from crmsup.records.working_days import is_working_day
 
 #: The kind the summary counts plans, sessions and evaluations under (one per area).
 KIND = "development"

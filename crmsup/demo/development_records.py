@@ -38,23 +38,18 @@ from crmsup.demo.development_calls import (
 )
 from crmsup.demo.people import FIRST_EMPLOYEE_NO, Owner, Person
 from crmsup.demo.rows import Row, Staff, Tally, at_work, day_between, full_row, pick, table_of
-from crmsup.records import scorecard_service
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_dto import ScorecardSpec
-from crmsup.records.development_models import (
+from crmsup.records.development import scorecards as scorecard_service
+from crmsup.records.development.dto import ScorecardSpec
+from crmsup.records.development.models import (
     CallEvaluation,
     CoachingSession,
     DevelopmentPlan,
     DevelopmentUpdate,
     PlanState,
 )
-from crmsup.records.development_rules import (
-    month_start,
-    next_month,
-    plan_due_on,
-    weeks_due,
-)
+from crmsup.records.development.rules import month_start, next_month, plan_due_on, weeks_due
 from crmsup.records.models import AssociateStatus, Base, Team
 from crmsup.records.sealed_fields import seal_json
 

@@ -5,7 +5,7 @@ evaluation. Plain, believable, and about no one.
 
 from __future__ import annotations
 
-from crmsup.records.scorecard_rules import ItemSpec
+from crmsup.records.development.scorecard_rules import ItemSpec
 
 #: (name, revisions oldest first): the voice scorecard was revised once (an item added and the
 #: weights moved), so older evaluations keep its retired first revision.

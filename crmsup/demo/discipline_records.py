@@ -24,15 +24,15 @@ from crmsup.demo import texts
 from crmsup.demo.names import any_name
 from crmsup.demo.people import Owner, Person
 from crmsup.demo.rows import Row, Staff, Tally, at_work, day_between, full_row, pick, table_of
-from crmsup.records import discipline_rules
-from crmsup.records.discipline_rules import HistoryEntry, LevelRule
-from crmsup.records.file_models import (
+from crmsup.records.discipline import rules as discipline_rules
+from crmsup.records.discipline.models import (
     Acknowledgement,
     DisciplineCategory,
     DisciplineLevel,
     DisciplineRecord,
     DisciplineState,
 )
+from crmsup.records.discipline.rules import HistoryEntry, LevelRule
 from crmsup.records.models import AssociateStatus
 from crmsup.records.sealed_fields import seal, seal_json
 

@@ -21,15 +21,12 @@ from crmsup.demo.bulk import Values, to_values
 from crmsup.demo.people import Owner, Person, associate_rows
 from crmsup.demo.recommendation_plan import RecPlan
 from crmsup.demo.rows import Row, Staff, Tally, seeded, table_of
-from crmsup.records.discipline_rules import LevelRule
-from crmsup.records.file_models import (
-    DisciplineRecord,
-    RecommendationKind,
-    RecommendationState,
-    Review,
-)
-from crmsup.records.file_models import Recommendation as RecommendationModel
+from crmsup.records.discipline.models import DisciplineRecord
+from crmsup.records.discipline.rules import LevelRule
 from crmsup.records.models import Associate, AssociateKey, Base
+from crmsup.records.recommendations.models import Recommendation as RecommendationModel
+from crmsup.records.recommendations.models import RecommendationKind, RecommendationState
+from crmsup.records.reviews.models import Review
 
 
 @dataclass(frozen=True, slots=True)

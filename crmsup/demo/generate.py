@@ -54,12 +54,15 @@ from crmsup.demo.recommendation_plan import RecPlan, plan_recommendations
 from crmsup.demo.rows import BATCH, Pending, Tally, seeded
 from crmsup.demo.workers import Builders
 from crmsup.records import audit, validation
-from crmsup.records.access_models import AccessRequest
+from crmsup.records.access.models import AccessRequest
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import DisciplineRecord, Recommendation, Review
 from crmsup.records.models import Associate, Base, Organisation
+from crmsup.records.recommendations.models import Recommendation
+from crmsup.records.reviews.models import Review
+from crmsup.records.schema import METADATA
 from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import Detail
 
@@ -199,7 +202,7 @@ def _write(db: Database, org: DemoOrg, job: Job, built: Built) -> None:
     with db.transaction() as session:
         span = f"{job.people[0].employee_no}–{job.people[-1].employee_no}"
         for name, values in built.tables.items():
-            insert_values(session, Base.metadata.tables[name], values)
+            insert_values(session, METADATA.tables[name], values)
             if name in ACCOUNTED and values:
                 fields = given_fields(job.people) if name == Associate.__tablename__ else None
                 _account(session, hr, name, len(values), span, fields)

@@ -18,11 +18,14 @@ from sqlalchemy import select
 
 from crmsup.demo.plan import ORGANISATION, OrgPlan
 from crmsup.demo.rows import Staff
-from crmsup.records import grant_service, keyring, org_service, user_service
+from crmsup.records import keyring
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database
 from crmsup.records.models import ScopeKey, Team, User
+from crmsup.records.people import grants as grant_service
+from crmsup.records.people import org as org_service
+from crmsup.records.people import users as user_service
+from crmsup.records.people.auth import login
 from crmsup.security.permissions import Role
 
 ADMIN = "root"

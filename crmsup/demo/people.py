@@ -28,8 +28,8 @@ from crmsup.demo.names import (
 from crmsup.demo.plan import OrgPlan
 from crmsup.demo.rows import Row, day_between, full_row, pick, seeded, table_of
 from crmsup.records import keyring
-from crmsup.records.associate_service import ENCRYPTED
 from crmsup.records.models import Associate, AssociateStatus
+from crmsup.records.people.associates import ENCRYPTED
 from crmsup.security import fields, wrapping
 from crmsup.security.fields import FieldCipher
 

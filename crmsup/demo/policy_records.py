@@ -40,21 +40,15 @@ from crmsup.demo import policy_texts as texts
 from crmsup.demo.names import any_name
 from crmsup.demo.people import FIRST_EMPLOYEE_NO, Owner, Person
 from crmsup.demo.rows import Row, Staff, Tally, at_work, day_between, full_row, pick, table_of
-from crmsup.records import audit, policy_service
+from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.models import AssociateStatus, Base, User
-from crmsup.records.note_rules import FIRST_RESPONSE_WITHIN
-from crmsup.records.policy_dto import NewVersion
-from crmsup.records.policy_models import (
-    ClaimOutcome,
-    ClaimState,
-    ClientClaim,
-    Note,
-    NoteKind,
-    PolicyAssociateAck,
-    PolicyUserAck,
-)
+from crmsup.records.notes.models import ClaimOutcome, ClaimState, ClientClaim, Note, NoteKind
+from crmsup.records.notes.rules import FIRST_RESPONSE_WITHIN
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.dto import NewVersion
+from crmsup.records.policies.models import PolicyAssociateAck, PolicyUserAck
 from crmsup.records.sealed_fields import seal
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Role

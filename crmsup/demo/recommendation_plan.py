@@ -19,8 +19,8 @@ from crmsup.demo.names import ascii_fold as fold
 from crmsup.demo.people import Person
 from crmsup.demo.plan import OrgPlan
 from crmsup.demo.rows import day_between, pick, seeded
-from crmsup.records.file_models import RecommendationKind, RecommendationState
 from crmsup.records.models import AssociateStatus
+from crmsup.records.recommendations.models import RecommendationKind, RecommendationState
 
 SHARE = 0.02
 _K = RecommendationKind

@@ -20,16 +20,13 @@ from crmsup.demo import texts
 from crmsup.demo.people import Owner
 from crmsup.demo.recommendation_plan import RecPlan
 from crmsup.demo.rows import Row, Staff, Tally, at_work, full_row, insert_rows, table_of
-from crmsup.records import candidate_shredding, termination_hooks
+from crmsup.records import reactions as termination_hooks
 from crmsup.records.actor import Actor
-from crmsup.records.file_models import (
-    Candidate,
-    DisciplineRecord,
-    RecommendationKind,
-    RecommendationState,
-    Review,
-)
-from crmsup.records.file_models import Recommendation as RecommendationModel
+from crmsup.records.discipline.models import DisciplineRecord
+from crmsup.records.recommendations import candidate_keys as candidate_shredding
+from crmsup.records.recommendations.models import Candidate, RecommendationKind, RecommendationState
+from crmsup.records.recommendations.models import Recommendation as RecommendationModel
+from crmsup.records.reviews.models import Review
 from crmsup.records.sealed_fields import seal, seal_json
 from crmsup.security.fields import FieldCipher
 

@@ -21,13 +21,13 @@ from crmsup.demo import texts
 from crmsup.demo.names import SENIOR_PREFIX, SPECIAL_TITLES
 from crmsup.demo.people import Owner, Person
 from crmsup.demo.rows import Row, Staff, Tally, at_work, day_between, full_row, pick, table_of
-from crmsup.records import review_template_service
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.file_models import Review, ReviewKind, ReviewState
 from crmsup.records.models import AssociateStatus
-from crmsup.records.review_dto import CompetencySpec, TemplateSpec
-from crmsup.records.review_rules import one_year_after, overall_score
+from crmsup.records.reviews import templates as review_template_service
+from crmsup.records.reviews.dto import CompetencySpec, TemplateSpec
+from crmsup.records.reviews.models import Review, ReviewKind, ReviewState
+from crmsup.records.reviews.rules import one_year_after, overall_score
 from crmsup.records.sealed_fields import seal, seal_json
 
 KIND = "review"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from crmsup.records.file_models import DisciplineCategory
+from crmsup.records.discipline.models import DisciplineCategory
 
 _C = DisciplineCategory
 

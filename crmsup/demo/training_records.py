@@ -33,13 +33,14 @@ from crmsup.demo import training_texts as texts
 from crmsup.demo.names import any_name
 from crmsup.demo.people import Owner
 from crmsup.demo.rows import Row, Staff, Tally, at_work, day_between, full_row, pick, table_of
-from crmsup.records import training_course_service
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
+from crmsup.records.dates import add_months
 from crmsup.records.models import AssociateStatus, Base
 from crmsup.records.sealed_fields import seal
-from crmsup.records.training_dto import CourseSpec
-from crmsup.records.training_models import (
+from crmsup.records.training import courses as training_course_service
+from crmsup.records.training.dto import CourseSpec
+from crmsup.records.training.models import (
     AssignmentState,
     CourseKind,
     TrainingAdmission,
@@ -47,8 +48,7 @@ from crmsup.records.training_models import (
     TrainingAssignment,
     TrainingCompletion,
 )
-from crmsup.records.training_rules import EXPIRING_DAYS, expires_on, recertify_by
-from crmsup.records.working_days import add_months
+from crmsup.records.training.rules import EXPIRING_DAYS, expires_on, recertify_by
 
 KIND = "training"
 TABLES: tuple[type[Base], ...] = (

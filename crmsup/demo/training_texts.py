@@ -5,7 +5,7 @@ the few phrases a completion's notes and an admission's reason are drawn from.""
 from __future__ import annotations
 
 from crmsup.demo.names import QUEUES, SENIOR_PREFIX, SPECIAL_TITLES
-from crmsup.records.training_models import CourseKind
+from crmsup.records.training.models import CourseKind
 
 _TEAM_TITLES = tuple(q.title for q in QUEUES)
 _ALL_TITLES = (

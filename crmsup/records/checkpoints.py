@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.audit_statements import HEAD_ID
-from crmsup.records.backup_files import sync_folder
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import AuditEntry, AuditHead, Organisation
+from crmsup.records.private_files import sync_folder
 from crmsup.records.types import utcnow
 from crmsup.security import verification_mark
 from crmsup.security.audit_chain import Checkpoint

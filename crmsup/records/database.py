@@ -129,7 +129,7 @@ def migrate(engine: Engine) -> str | None:
 def _audit_migration(engine: Engine, before: str | None, after: str) -> None:
     """Record a migration of a database that already holds an organisation (unsigned:
     it happens before anyone logs in)."""
-    from crmsup.records import audit  # audit needs Database, defined above
+    from crmsup.records import audit
     from crmsup.records.models import Organisation
 
     database = Database(engine)

@@ -290,9 +290,3 @@ class AuditHead(Base):
 
 # The associate's file lives in its own module; importing it here keeps every table on
 # `Base.metadata` for Alembic and the tests. At the end: it imports `Base` from this module.
-from crmsup.records import access_models as access_models  # noqa: E402
-from crmsup.records import attendance_models as attendance_models  # noqa: E402
-from crmsup.records import development_models as development_models  # noqa: E402
-from crmsup.records import file_models as file_models  # noqa: E402
-from crmsup.records import policy_models as policy_models  # noqa: E402
-from crmsup.records import training_models as training_models  # noqa: E402

@@ -20,7 +20,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from crmsup.records.access_revocation import open_revocation
+from crmsup.records.access.revocation import open_revocation
 from crmsup.records.actor import Actor
 
 

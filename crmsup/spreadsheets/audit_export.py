@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.audit_query import EXPORT, AuditFilter, AuditRow, reading
+from crmsup.records.audit_trail.query import EXPORT, AuditFilter, AuditRow, reading
 from crmsup.records.checkpoints import replacing
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmsup.records.errors import CrmsupError
-from crmsup.records.info_service import DatabaseInfo
+from crmsup.records.people.info import DatabaseInfo
 from crmsup.ui.tasks import TaskRunner
 
 __all__ = ["INIT_COMMAND", "MainWindow"]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from crmsup.demo.generate import DemoSummary, generate_demo
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database, open_database
+from crmsup.records.people.auth import login
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from crmsup.records import discipline_service, discipline_workflow
 from crmsup.records.actor import Actor
-from crmsup.records.discipline_dto import DisciplineRow, NewDiscipline
-from crmsup.records.file_models import DisciplineCategory, DisciplineRecord
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline import workflow as discipline_workflow
+from crmsup.records.discipline.dto import DisciplineRow, NewDiscipline
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineRecord
 from crmsup.records.models import AuditEntry
 from tests.factories import Org
 

@@ -19,9 +19,9 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from crmsup.records import audit, short_ids, stale_edits
-from crmsup.records.access_dto import AccessLine, AccessRequestDetail, AccessRequestRow, LineSpec
-from crmsup.records.access_models import AccessRequest, AccessRequestLine, AccessState, LineState
-from crmsup.records.access_rules import age_in_days
+from crmsup.records.access.dto import AccessLine, AccessRequestDetail, AccessRequestRow, LineSpec
+from crmsup.records.access.models import AccessRequest, AccessRequestLine, AccessState, LineState
+from crmsup.records.access.rules import age_in_days
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit

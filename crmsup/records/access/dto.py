@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from crmsup.records.access_models import AccessKind, AccessState, LineAction, LineState
+from crmsup.records.access.models import AccessKind, AccessState, LineAction, LineState
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from crmsup.records.access_content import ENTITY
-from crmsup.records.access_models import AccessRequest, AccessState
-from crmsup.records.access_rules import approval_due, provision_due
+from crmsup.records.access.content import ENTITY
+from crmsup.records.access.models import AccessRequest, AccessState
+from crmsup.records.access.rules import approval_due, provision_due
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.due import DueItem

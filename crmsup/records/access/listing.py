@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 from crmsup.records import audit
-from crmsup.records.access_content import ENTITY, row_query, rows_of
-from crmsup.records.access_dto import AccessRequestRow
-from crmsup.records.access_models import AccessRequest, AccessState
+from crmsup.records.access.content import ENTITY, row_query, rows_of
+from crmsup.records.access.dto import AccessRequestRow
+from crmsup.records.access.models import AccessRequest, AccessState
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied
 from crmsup.records.models import Associate
-from crmsup.records.org_service import team_by_name
+from crmsup.records.people.org import team_by_name
 from crmsup.records.scope import actor_team_ids, require
 from crmsup.records.subject import find_associate
 from crmsup.security.permissions import Action, Scope

@@ -10,7 +10,7 @@ The systems and roles requested are plain, one row each (`AccessRequestLine`): t
 a person may log into, nothing about the person, and a revocation after a termination must
 find every system provisioned without any key. States and dates are plain too, for due lists.
 
-Imported at the end of `crmsup.records.models`, so `Base.metadata` always holds these tables.
+`crmsup.records.schema` gathers these tables with every other area's.
 """
 
 from __future__ import annotations

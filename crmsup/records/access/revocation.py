@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmsup.records import audit
-from crmsup.records.access_content import ENTITY, add_lines, seal_text
-from crmsup.records.access_dto import LineSpec
-from crmsup.records.access_models import (
+from crmsup.records.access.content import ENTITY, add_lines, seal_text
+from crmsup.records.access.dto import LineSpec
+from crmsup.records.access.models import (
     AccessKind,
     AccessRequest,
     AccessRequestLine,
@@ -25,7 +25,7 @@ from crmsup.records.access_models import (
     LineAction,
     LineState,
 )
-from crmsup.records.access_rules import clean_lines
+from crmsup.records.access.rules import clean_lines
 from crmsup.records.actor import Actor
 from crmsup.records.keyring import access_cipher, data_cipher
 from crmsup.records.models import Associate

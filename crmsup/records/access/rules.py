@@ -20,10 +20,10 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from crmsup.records import validation
-from crmsup.records.access_dto import LineSpec
-from crmsup.records.access_models import AccessKind, AccessState, LineAction
+from crmsup.records.access.dto import LineSpec
+from crmsup.records.access.models import AccessKind, AccessState, LineAction
+from crmsup.records.dates import add_working_days
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.working_days import add_working_days
 
 #: Working days as `working_days` counts them.
 #: A filed request waits this many working days for a site manager or HR.

@@ -28,7 +28,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit
-from crmsup.records.access_content import (
+from crmsup.records.access.content import (
     ENTITY,
     Target,
     add_lines,
@@ -40,18 +40,18 @@ from crmsup.records.access_content import (
     seal_text,
     stale_edit,
 )
-from crmsup.records.access_dto import AccessChanges, AccessRequestDetail, NewAccessRequest
-from crmsup.records.access_due import due_items
-from crmsup.records.access_list import list_requests
-from crmsup.records.access_models import (
+from crmsup.records.access.dto import AccessChanges, AccessRequestDetail, NewAccessRequest
+from crmsup.records.access.due import due_items
+from crmsup.records.access.listing import list_requests
+from crmsup.records.access.models import (
     AccessKind,
     AccessRequest,
     AccessRequestLine,
     AccessState,
     LineState,
 )
-from crmsup.records.access_revocation import person_name
-from crmsup.records.access_rules import (
+from crmsup.records.access.revocation import person_name
+from crmsup.records.access.rules import (
     AccessStep,
     clean_justification,
     clean_lines,

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmsup.records import short_ids, stale_edits, validation
-from crmsup.records.attendance_dto import EventDetail
-from crmsup.records.attendance_models import AttendanceEvent, PtoRequest
+from crmsup.records.attendance.dto import EventDetail
+from crmsup.records.attendance.models import AttendanceEvent, PtoRequest
+from crmsup.records.attendance.pto.dto import RequestDetail
 from crmsup.records.errors import NotFound, StaleEdit
 from crmsup.records.names import usernames
-from crmsup.records.pto_dto import RequestDetail
 from crmsup.records.sealed_fields import open_text
 from crmsup.records.subject import Subject
 from crmsup.security.fields import FieldCipher

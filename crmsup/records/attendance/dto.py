@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from crmsup.records.attendance_models import AttendanceKind
-from crmsup.records.discipline_dto import Suggestion
+from crmsup.records.attendance.models import AttendanceKind
+from crmsup.records.discipline.dto import Suggestion
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,19 +20,19 @@ from datetime import date
 from sqlalchemy import select
 
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_content import REQUEST
-from crmsup.records.attendance_models import (
+from crmsup.records.attendance.content import REQUEST
+from crmsup.records.attendance.models import (
     AttendanceEvent,
     AttendanceKind,
     PtoRequest,
     PtoRequestState,
 )
-from crmsup.records.attendance_points import answers_since, history_start, point_rules_of
-from crmsup.records.attendance_rules import crossing
+from crmsup.records.attendance.points import answers_since, history_start, point_rules_of
+from crmsup.records.attendance.pto.request_rules import decision_due
+from crmsup.records.attendance.rules import crossing
 from crmsup.records.database import Database
 from crmsup.records.due import DueItem
 from crmsup.records.models import Associate, AssociateStatus, Team
-from crmsup.records.pto_request_rules import decision_due
 from crmsup.records.scope import actor_team_ids
 from crmsup.security.permissions import Action, scope_of
 

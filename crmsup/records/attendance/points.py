@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmsup.records.attendance_models import AttendanceEvent, AttendanceKind, AttendancePointRules
-from crmsup.records.attendance_rules import DEFAULT_RULES, PointRules, load_rules
-from crmsup.records.file_models import DisciplineCategory, DisciplineRecord, DisciplineState
+from crmsup.records.attendance.models import AttendanceEvent, AttendanceKind, AttendancePointRules
+from crmsup.records.attendance.rules import DEFAULT_RULES, PointRules, load_rules
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineRecord, DisciplineState
 
 #: The audit trail's id of HR's attendance-points settings (one row, not a uuid of its own).
 RULES_ENTITY = "attendance_point_rules"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from crmsup.records.attendance_models import AttendanceKind
+from crmsup.records.attendance.models import AttendanceKind
+from crmsup.records.attendance.pto.rules import check_hours
 from crmsup.records.errors import IntegrityFailure, ValidationFailed
-from crmsup.records.pto_rules import check_hours
 
 MAX_WINDOW_DAYS = 3 * 366
 MAX_POINTS = Decimal(100)

@@ -28,8 +28,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_content import EVENT, event_detail, in_file, stale, text
-from crmsup.records.attendance_dto import (
+from crmsup.records.attendance.content import EVENT, event_detail, in_file, stale, text
+from crmsup.records.attendance.dto import (
     CountedEvent,
     EventChanges,
     EventDetail,
@@ -37,27 +37,23 @@ from crmsup.records.attendance_dto import (
     NewEvent,
     PointsStanding,
 )
-from crmsup.records.attendance_models import (
+from crmsup.records.attendance.models import (
     AttendanceEvent,
     AttendanceKind,
     PtoRequest,
     PtoRequestState,
 )
-from crmsup.records.attendance_points import (
+from crmsup.records.attendance.points import (
     answers_since,
     events_by_associate,
     history_start,
     point_rules_of,
 )
-from crmsup.records.attendance_rules import (
-    check_event,
-    counts_on,
-    crossing,
-)
+from crmsup.records.attendance.rules import check_event, counts_on, crossing
 from crmsup.records.database import Database
-from crmsup.records.discipline_service import suggestion_for
+from crmsup.records.discipline.models import DisciplineCategory
+from crmsup.records.discipline.service import suggestion_for
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import DisciplineCategory
 from crmsup.records.names import usernames
 from crmsup.records.sealed_fields import seal
 from crmsup.records.subject import Subject, checked, checked_session, cipher_for

@@ -15,9 +15,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_models import AttendancePointRules
-from crmsup.records.attendance_points import RULES_ENTITY, RULES_ID, point_rules_of
-from crmsup.records.attendance_rules import PointRules, check_rules, dump_points, dump_thresholds
+from crmsup.records.attendance.models import AttendancePointRules
+from crmsup.records.attendance.points import RULES_ENTITY, RULES_ID, point_rules_of
+from crmsup.records.attendance.rules import PointRules, check_rules, dump_points, dump_thresholds
 from crmsup.records.database import Database
 from crmsup.records.errors import StaleEdit
 from crmsup.records.scope import require

@@ -19,16 +19,11 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_content import (
-    changed_link,
-    in_file,
-    link,
-    locked_change,
-)
-from crmsup.records.development_dto import NewSession, SessionChanges, SessionDetail, SessionRow
-from crmsup.records.development_models import CoachingSession, DevelopmentPlan
-from crmsup.records.development_rules import check_not_future, clean_text
-from crmsup.records.file_models import DisciplineRecord
+from crmsup.records.development.content import changed_link, in_file, link, locked_change
+from crmsup.records.development.dto import NewSession, SessionChanges, SessionDetail, SessionRow
+from crmsup.records.development.models import CoachingSession, DevelopmentPlan
+from crmsup.records.development.rules import check_not_future, clean_text
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.models import User
 from crmsup.records.names import team_name, usernames
 from crmsup.records.sealed_fields import open_required, open_text, seal

@@ -23,14 +23,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from crmsup.records import audit, short_ids, stale_edits
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_models import (
+from crmsup.records.development.models import (
     CallEvaluation,
     CoachingSession,
     DevelopmentPlan,
     DevelopmentUpdate,
 )
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.errors import NotFound, StaleEdit
-from crmsup.records.file_models import DisciplineRecord
 from crmsup.records.subject import Subject, checked, cipher_for
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action

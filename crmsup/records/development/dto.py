@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from crmsup.records.development_models import PlanState
-from crmsup.records.scorecard_rules import Answer, ItemSpec
+from crmsup.records.development.models import PlanState
+from crmsup.records.development.scorecard_rules import Answer, ItemSpec
 
 
 def _short(record_id: uuid.UUID) -> str:

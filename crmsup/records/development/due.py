@@ -22,8 +22,8 @@ from sqlalchemy import and_, select
 
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_models import DevelopmentPlan, DevelopmentUpdate, PlanState
-from crmsup.records.development_rules import month_start, plan_due_on, update_due_on, weeks_due
+from crmsup.records.development.models import DevelopmentPlan, DevelopmentUpdate, PlanState
+from crmsup.records.development.rules import month_start, plan_due_on, update_due_on, weeks_due
 from crmsup.records.due import DueItem
 from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.scope import actor_team_ids

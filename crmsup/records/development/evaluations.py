@@ -23,13 +23,8 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_content import (
-    changed_link,
-    in_file,
-    link,
-    locked_change,
-)
-from crmsup.records.development_dto import (
+from crmsup.records.development.content import changed_link, in_file, link, locked_change
+from crmsup.records.development.dto import (
     EvaluationChanges,
     EvaluationDetail,
     EvaluationLine,
@@ -37,14 +32,19 @@ from crmsup.records.development_dto import (
     NewEvaluation,
     ScorecardLine,
 )
-from crmsup.records.development_models import CallEvaluation, DevelopmentPlan, Scorecard
-from crmsup.records.development_rules import check_not_future, clean_text
+from crmsup.records.development.models import CallEvaluation, DevelopmentPlan, Scorecard
+from crmsup.records.development.rules import check_not_future, clean_text
+from crmsup.records.development.scorecard_rules import (
+    Answer,
+    ItemRule,
+    clean_answers,
+    evaluation_score,
+)
+from crmsup.records.development.scorecards import active_scorecard, lines_by_scorecard
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.errors import IntegrityFailure
-from crmsup.records.file_models import DisciplineRecord
 from crmsup.records.models import User
 from crmsup.records.names import team_name, usernames
-from crmsup.records.scorecard_rules import Answer, ItemRule, clean_answers, evaluation_score
-from crmsup.records.scorecard_service import active_scorecard, lines_by_scorecard
 from crmsup.records.sealed_fields import open_json, open_text, seal, seal_json
 from crmsup.records.subject import Subject, checked_session, cipher_for
 from crmsup.security.fields import FieldCipher

@@ -11,7 +11,7 @@ scored on. Goals, update texts, outcomes, coaching topics, notes and actions, an
 answers, score, strengths and actions are encrypted under the associate's data key; months,
 weeks, dates, states and links stay plain so that due lists need no key.
 
-Imported at the end of `crmsup.records.models`, so `Base.metadata` always holds these tables.
+`crmsup.records.schema` gathers these tables with every other area's.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from crmsup.records.development_models import PlanState
+from crmsup.records.dates import is_working_day
+from crmsup.records.development.models import PlanState
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.working_days import is_working_day
 
 #: A month's plan is due by this working day of the month.
 PLAN_DUE_WORKING_DAY = 5

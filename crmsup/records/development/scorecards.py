@@ -22,11 +22,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from crmsup.records import audit, short_ids, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_dto import ScorecardDetail, ScorecardLine, ScorecardSpec
-from crmsup.records.development_models import CallEvaluation, Scorecard, ScorecardItem
+from crmsup.records.development.dto import ScorecardDetail, ScorecardLine, ScorecardSpec
+from crmsup.records.development.models import CallEvaluation, Scorecard, ScorecardItem
+from crmsup.records.development.scorecard_rules import ItemSpec, clean_items
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
 from crmsup.records.scope import require
-from crmsup.records.scorecard_rules import ItemSpec, clean_items
 from crmsup.records.stale_edits import stale_edit
 from crmsup.security.permissions import Action, scope_of
 

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_content import in_file, locked_change
-from crmsup.records.development_dto import NewPlan, PlanDetail, PlanRow
-from crmsup.records.development_due import due_items
-from crmsup.records.development_models import DevelopmentPlan, DevelopmentUpdate, PlanState
-from crmsup.records.development_rules import (
+from crmsup.records.development.content import in_file, locked_change
+from crmsup.records.development.dto import NewPlan, PlanDetail, PlanRow
+from crmsup.records.development.due import due_items
+from crmsup.records.development.models import DevelopmentPlan, DevelopmentUpdate, PlanState
+from crmsup.records.development.rules import (
     PlanStep,
     check_month,
     clean_goals,
@@ -36,7 +36,7 @@ from crmsup.records.development_rules import (
     next_state,
     plan_weeks,
 )
-from crmsup.records.development_update_service import add_update, edit_update, update_dto
+from crmsup.records.development.updates import add_update, edit_update, update_dto
 from crmsup.records.errors import IntegrityFailure, ValidationFailed
 from crmsup.records.names import team_name, usernames
 from crmsup.records.sealed_fields import open_json, open_text, seal_json

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.development_content import locked_change
-from crmsup.records.development_dto import WeeklyUpdate
-from crmsup.records.development_models import DevelopmentPlan, DevelopmentUpdate
-from crmsup.records.development_rules import PlanStep, check_week, clean_text, next_state
+from crmsup.records.development.content import locked_change
+from crmsup.records.development.dto import WeeklyUpdate
+from crmsup.records.development.models import DevelopmentPlan, DevelopmentUpdate
+from crmsup.records.development.rules import PlanStep, check_week, clean_text, next_state
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.names import usernames
 from crmsup.records.sealed_fields import open_required

@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit, short_ids, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_dto import AttachmentContent, AttachmentInfo
+from crmsup.records.discipline.dto import AttachmentContent, AttachmentInfo
+from crmsup.records.discipline.models import Attachment, DisciplineRecord
 from crmsup.records.errors import NotFound, ValidationFailed
-from crmsup.records.file_models import Attachment, DisciplineRecord, Recommendation, Review
 from crmsup.records.names import usernames
+from crmsup.records.recommendations.models import Recommendation
+from crmsup.records.reviews.models import Review
 from crmsup.records.sealed_fields import open_required
 from crmsup.records.subject import Subject, checked, checked_session, cipher_for, find_associate
 from crmsup.security.fields import FieldCipher

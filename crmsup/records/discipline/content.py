@@ -17,24 +17,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import attachment_service, discipline_rules, short_ids
+from crmsup.records import short_ids
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_dto import (
+from crmsup.records.discipline import attachments as attachment_service
+from crmsup.records.discipline import rules as discipline_rules
+from crmsup.records.discipline.dto import (
     AttachmentInfo,
     DisciplineDetail,
     DisciplineRow,
     NoteDetail,
     Suggestion,
 )
-from crmsup.records.discipline_levels_service import all_levels, detail, rule, stale_edit
-from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
-from crmsup.records.file_models import (
+from crmsup.records.discipline.levels import all_levels, detail, rule, stale_edit
+from crmsup.records.discipline.models import (
     DisciplineCategory,
     DisciplineLevel,
     DisciplineNote,
     DisciplineRecord,
 )
+from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
 from crmsup.records.names import team_name, usernames
 from crmsup.records.sealed_fields import open_json, open_required, open_text
 from crmsup.records.subject import Subject, checked

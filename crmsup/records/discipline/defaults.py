@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from crmsup.records.file_models import DisciplineLevel
+from crmsup.records.discipline.models import DisciplineLevel
 
 DEFAULT_LEVELS: tuple[tuple[str, int | None, bool], ...] = (
     ("coaching", 6, False),

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from crmsup.records import discipline_rules
-from crmsup.records.file_models import Acknowledgement, DisciplineCategory, DisciplineState
+from crmsup.records.discipline import rules as discipline_rules
+from crmsup.records.discipline.models import Acknowledgement, DisciplineCategory, DisciplineState
 
 
 class Clear(Enum):

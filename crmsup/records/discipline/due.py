@@ -20,10 +20,10 @@ from sqlalchemy import select
 
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_content import ENTITY
-from crmsup.records.discipline_rules import EXPIRY_NOTICE_DAYS, ISSUED_STATES
+from crmsup.records.discipline.content import ENTITY
+from crmsup.records.discipline.models import DisciplineRecord, DisciplineState
+from crmsup.records.discipline.rules import EXPIRY_NOTICE_DAYS, ISSUED_STATES
 from crmsup.records.due import DueItem
-from crmsup.records.file_models import DisciplineRecord, DisciplineState
 from crmsup.records.models import Associate, Team
 from crmsup.records.scope import actor_team_ids
 from crmsup.security.permissions import Action, scope_of

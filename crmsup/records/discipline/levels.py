@@ -19,10 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from crmsup.records import audit, stale_edits, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_dto import LevelChange, LevelDetail, NewLevel
-from crmsup.records.discipline_rules import LevelRule
+from crmsup.records.discipline.dto import LevelChange, LevelDetail, NewLevel
+from crmsup.records.discipline.models import DisciplineLevel
+from crmsup.records.discipline.rules import LevelRule
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
-from crmsup.records.file_models import DisciplineLevel
 from crmsup.records.scope import require
 from crmsup.security.permissions import Action
 

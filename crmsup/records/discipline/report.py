@@ -22,14 +22,15 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from crmsup.records import audit, discipline_rules
+from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_dto import ConsistencyReport, ConsistencyRow
-from crmsup.records.discipline_levels_service import all_levels
+from crmsup.records.discipline import rules as discipline_rules
+from crmsup.records.discipline.dto import ConsistencyReport, ConsistencyRow
+from crmsup.records.discipline.levels import all_levels
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineLevel, DisciplineRecord
+from crmsup.records.discipline.models import DisciplineState as State
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import DisciplineCategory, DisciplineLevel, DisciplineRecord
-from crmsup.records.file_models import DisciplineState as State
 from crmsup.records.models import Associate, Site, Team
 from crmsup.records.names import usernames
 from crmsup.records.scope import actor_team_ids, require

@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from crmsup.records.dates import add_months
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineState
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import DisciplineCategory, DisciplineState
-from crmsup.records.working_days import add_months
 
 #: Stored states in which an issued record is on the associate's file.
 ISSUED_STATES = frozenset({DisciplineState.ISSUED, DisciplineState.ACKNOWLEDGED})

@@ -19,10 +19,11 @@ from datetime import date
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from crmsup.records import attachment_service, audit, validation
+from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_content import (
+from crmsup.records.discipline import attachments as attachment_service
+from crmsup.records.discipline.content import (
     ENTITY,
     TABLE,
     TEXTS,
@@ -36,7 +37,7 @@ from crmsup.records.discipline_content import (
     stale_guard,
     suggestion_for,
 )
-from crmsup.records.discipline_dto import (
+from crmsup.records.discipline.dto import (
     CLEAR,
     DisciplineChanges,
     DisciplineDetail,
@@ -44,11 +45,11 @@ from crmsup.records.discipline_dto import (
     NewDiscipline,
     Suggestion,
 )
-from crmsup.records.discipline_due import due_items
-from crmsup.records.discipline_levels_service import level_or_refuse
-from crmsup.records.discipline_rules import Step, check_incident_dates, next_state
+from crmsup.records.discipline.due import due_items
+from crmsup.records.discipline.levels import level_or_refuse
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineRecord, DisciplineState
+from crmsup.records.discipline.rules import Step, check_incident_dates, next_state
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import DisciplineCategory, DisciplineRecord, DisciplineState
 from crmsup.records.sealed_fields import seal, seal_json
 from crmsup.records.subject import Subject, checked_session, cipher_for
 from crmsup.security.fields import FieldCipher

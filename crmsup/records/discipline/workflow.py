@@ -21,10 +21,11 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, discipline_rules, validation
+from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_content import (
+from crmsup.records.discipline import rules as discipline_rules
+from crmsup.records.discipline.content import (
     ENTITY,
     NOTES,
     TABLE,
@@ -34,15 +35,15 @@ from crmsup.records.discipline_content import (
     row_of,
     stale_guard,
 )
-from crmsup.records.discipline_dto import Acknowledged, DisciplineRow, NoteDetail
-from crmsup.records.discipline_rules import Step
-from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import (
+from crmsup.records.discipline.dto import Acknowledged, DisciplineRow, NoteDetail
+from crmsup.records.discipline.models import (
     Acknowledgement,
     DisciplineLevel,
     DisciplineNote,
     DisciplineRecord,
 )
+from crmsup.records.discipline.rules import Step
+from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.subject import Subject, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import Detail

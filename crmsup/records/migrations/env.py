@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from crmsup.records.models import Base
+from crmsup.records.schema import METADATA
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=METADATA,
     render_as_batch=True,
     compare_type=True,
 )

@@ -4,7 +4,7 @@ A keeper of the file (NOTE_WRITE) logs a claim when it comes in (the time it was
 what it says, who the client is), records the first response (due 30 minutes after receipt;
 a later one is marked late, never refused) and closes it with an outcome. Texts are
 encrypted under the associate's data key; times, state and outcome stay plain, so the inbox
-lists open claims without a key (`policy_due`). Every change is audited in its transaction,
+lists open claims without a key (`notes.due`). Every change is audited in its transaction,
 every read of a claim's text as "claim.view"; each change takes the version the caller read.
 Until a claim is closed its texts can be corrected (`update_claim`); a closed claim is final.
 """
@@ -20,23 +20,17 @@ from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.note_content import (
-    CLAIM_ENTITY,
-    CLAIM_TABLE,
-    claim_detail,
-    claim_row,
-    in_file,
-)
-from crmsup.records.note_dto import ClaimChanges, ClaimDetail, ClaimRow, NewClaim
-from crmsup.records.note_edits import locked
-from crmsup.records.note_rules import (
+from crmsup.records.notes.content import CLAIM_ENTITY, CLAIM_TABLE, claim_detail, claim_row, in_file
+from crmsup.records.notes.dto import ClaimChanges, ClaimDetail, ClaimRow, NewClaim
+from crmsup.records.notes.edits import locked
+from crmsup.records.notes.models import ClaimOutcome, ClaimState, ClientClaim
+from crmsup.records.notes.rules import (
     ClaimStep,
     check_claim_times,
     clean_text,
     next_claim_state,
     responded_late,
 )
-from crmsup.records.policy_models import ClaimOutcome, ClaimState, ClientClaim
 from crmsup.records.sealed_fields import open_text, seal
 from crmsup.records.subject import checked_session, cipher_for
 from crmsup.records.types import utcnow

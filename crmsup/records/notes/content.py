@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from crmsup.records import short_ids, stale_edits
 from crmsup.records.errors import NotFound, StaleEdit
 from crmsup.records.names import team_name, usernames
-from crmsup.records.note_dto import ClaimDetail, ClaimRow, NoteDetail, NoteRow
-from crmsup.records.note_rules import first_response_due, responded_late
-from crmsup.records.policy_models import ClientClaim, Note
+from crmsup.records.notes.dto import ClaimDetail, ClaimRow, NoteDetail, NoteRow
+from crmsup.records.notes.models import ClientClaim, Note
+from crmsup.records.notes.rules import first_response_due, responded_late
 from crmsup.records.sealed_fields import open_required, open_text
 from crmsup.records.subject import Subject
 from crmsup.security.fields import FieldCipher

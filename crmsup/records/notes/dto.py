@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from crmsup.records.policy_models import ClaimOutcome, ClaimState, NoteKind
+from crmsup.records.notes.models import ClaimOutcome, ClaimState, NoteKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,20 +1,14 @@
-"""What policies and client claims put in the inbox, from plain columns only, at `now`:
+"""What client claims put in the inbox, from plain columns only, at `now`:
+"claim.first_response" for each open claim of the keeper's scope, due 30 minutes after it
+was received.
 
-- "policy.acknowledge" for the actor themself: a current version they must acknowledge and
-  have not, due at its `acknowledge_by` (publication + the business-time window);
-- "policy.acknowledge" for keepers: each associate of their scope who has not acknowledged
-  a current version, due at the same time (or, for an associate added after publication, the
-  window counted from their addition);
-- "claim.first_response": each open claim of their scope, due 30 minutes after receipt.
-
-A handful of queries for a whole site, whatever its size; nothing decrypted, nothing audited.
-A role that must acknowledge nothing and keeps no file (IT, auditors) has nothing due here.
+One query for a whole site, whatever its size; nothing decrypted, nothing audited. A role
+that keeps no file (IT, auditors) has nothing due here.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -22,99 +16,50 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.due import DueItem
 from crmsup.records.models import Associate, Team
-from crmsup.records.note_rules import first_response_due
-from crmsup.records.policy_acks import associates_missing, users_missing
-from crmsup.records.policy_content import (
-    ENTITY,
-    current_version_ids,
-    hours_of,
-    settings_row,
-)
-from crmsup.records.policy_models import ClaimState, ClientClaim, PolicyVersion
-from crmsup.records.policy_rules import MUST_ACKNOWLEDGE, add_business_minutes
+from crmsup.records.notes.models import ClaimState, ClientClaim
+from crmsup.records.notes.rules import first_response_due
+from crmsup.records.policies.service import business_zone
 from crmsup.records.scope import actor_team_ids
 from crmsup.security.permissions import Action, scope_of
 
 
 def due_items(db: Database, actor: Actor, now: datetime) -> tuple[DueItem, ...]:
-    """The actor's inbox items about policies and claims, soonest first."""
-    tracks = scope_of(actor.role, Action.POLICY_TRACK) is not None
-    keeps_notes = scope_of(actor.role, Action.NOTE_VIEW) is not None
-    if actor.role not in MUST_ACKNOWLEDGE and not tracks and not keeps_notes:
+    """The actor's inbox items about client claims, soonest first."""
+    if scope_of(actor.role, Action.NOTE_VIEW) is None:
         return ()
     items: list[DueItem] = []
     with db.transaction() as session:
-        settings = settings_row(session)
-        hours = hours_of(settings)
-        tz = hours.tz
-
-        def local_day(at: datetime) -> date:
-            return at.astimezone(tz).date()
-
-        current = list(current_version_ids(session, local_day(now)).values())
-        versions: dict[uuid.UUID, tuple[datetime, datetime]] = {
-            vid: (published, due)
-            for vid, published, due in session.execute(
-                select(
-                    PolicyVersion.id, PolicyVersion.published_at, PolicyVersion.acknowledge_by
-                ).where(PolicyVersion.id.in_(current))
-            )
-        }
-        if actor.role in MUST_ACKNOWLEDGE and current:
-            for *_, version_id in session.execute(
-                users_missing(session, actor, current, only_self=True)
-            ):
-                due = versions[version_id][1]
-                items.append(
-                    DueItem("policy.acknowledge", local_day(due), ENTITY, version_id, None, "", due)
-                )
-        team_ids = actor_team_ids(session, actor) if tracks or keeps_notes else set()
+        team_ids = actor_team_ids(session, actor)
+        if not team_ids:
+            return ()
+        tz = business_zone(session)
         teams = dict(session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
-        if tracks and current and team_ids:
-            for _, number, team_id, added, version_id in session.execute(
-                associates_missing(team_ids, current)
-            ):
-                published, due = versions[version_id]
-                if added > published:
-                    due = max(due, add_business_minutes(added, settings.ack_minutes, hours))
-                items.append(
-                    DueItem(
-                        "policy.acknowledge",
-                        local_day(due),
-                        ENTITY,
-                        version_id,
-                        number,
-                        teams[team_id],
-                        due,
-                    )
-                )
-        if keeps_notes and team_ids:
-            claims = session.execute(
-                select(
-                    ClientClaim.id,
-                    ClientClaim.received_at,
-                    Associate.employee_no,
-                    Associate.team_id,
-                )
-                .join(Associate, Associate.id == ClientClaim.associate_id)
-                .where(
-                    ClientClaim.state == ClaimState.OPEN,
-                    Associate.team_id.in_(team_ids),
-                    Associate.erased_at.is_(None),
+        claims = session.execute(
+            select(
+                ClientClaim.id,
+                ClientClaim.received_at,
+                Associate.employee_no,
+                Associate.team_id,
+            )
+            .join(Associate, Associate.id == ClientClaim.associate_id)
+            .where(
+                ClientClaim.state == ClaimState.OPEN,
+                Associate.team_id.in_(team_ids),
+                Associate.erased_at.is_(None),
+            )
+        )
+        for claim_id, received, number, team_id in claims:
+            due = first_response_due(received)
+            items.append(
+                DueItem(
+                    "claim.first_response",
+                    due.astimezone(tz).date(),
+                    "client_claim",
+                    claim_id,
+                    number,
+                    teams[team_id],
+                    due,
                 )
             )
-            for claim_id, received, number, team_id in claims:
-                due = first_response_due(received)
-                items.append(
-                    DueItem(
-                        "claim.first_response",
-                        local_day(due),
-                        "client_claim",
-                        claim_id,
-                        number,
-                        teams[team_id],
-                        due,
-                    )
-                )
     items.sort(key=lambda i: (i.due_at or now, i.kind, i.employee_no or ""))
     return tuple(items)

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.note_content import R, in_file, stale_edit
+from crmsup.records.notes.content import R, in_file, stale_edit
 from crmsup.records.subject import Subject, checked, cipher_for
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.policy_models import ClaimState
+from crmsup.records.notes.models import ClaimState
 
 FIRST_RESPONSE_WITHIN = timedelta(minutes=30)
 MAX_TEXT = 20_000

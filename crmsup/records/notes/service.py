@@ -22,7 +22,7 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied
 from crmsup.records.models import User
-from crmsup.records.note_claims import (
+from crmsup.records.notes.claims import (
     close_claim,
     create_claim,
     get_claim,
@@ -30,11 +30,12 @@ from crmsup.records.note_claims import (
     respond_to_claim,
     update_claim,
 )
-from crmsup.records.note_content import NOTE_ENTITY, NOTE_TABLE, in_file, note_detail, note_row
-from crmsup.records.note_dto import NewNote, NoteChanges, NoteDetail, NoteRow
-from crmsup.records.note_edits import locked
-from crmsup.records.note_rules import check_noted_on, clean_text
-from crmsup.records.policy_models import Note, NoteKind
+from crmsup.records.notes.content import NOTE_ENTITY, NOTE_TABLE, in_file, note_detail, note_row
+from crmsup.records.notes.dto import NewNote, NoteChanges, NoteDetail, NoteRow
+from crmsup.records.notes.due import due_items
+from crmsup.records.notes.edits import locked
+from crmsup.records.notes.models import Note, NoteKind
+from crmsup.records.notes.rules import check_noted_on, clean_text
 from crmsup.records.sealed_fields import open_required
 from crmsup.records.subject import checked_session, cipher_for
 from crmsup.records.types import utcnow
@@ -44,6 +45,7 @@ __all__ = [
     "close_claim",
     "create_claim",
     "create_note",
+    "due_items",
     "get_claim",
     "get_note",
     "list_claims",

@@ -16,21 +16,21 @@ from datetime import date
 
 from sqlalchemy import select
 
-from crmsup.records import (
-    audit,
-    discipline_content,
-    recommendation_content,
-    review_content,
-)
+from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.associate_service import detail_with
 from crmsup.records.database import Database
-from crmsup.records.discipline_dto import DisciplineDetail
-from crmsup.records.dto import AssociateDetail
-from crmsup.records.file_models import DisciplineRecord, Recommendation, Review
+from crmsup.records.discipline import content as discipline_content
+from crmsup.records.discipline.dto import DisciplineDetail
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.models import Associate
-from crmsup.records.recommendation_dto import RecommendationDetail
-from crmsup.records.review_dto import ReviewDetail
+from crmsup.records.people.associates import detail_with
+from crmsup.records.people.dto import AssociateDetail
+from crmsup.records.recommendations import content as recommendation_content
+from crmsup.records.recommendations.dto import RecommendationDetail
+from crmsup.records.recommendations.models import Recommendation
+from crmsup.records.reviews import content as review_content
+from crmsup.records.reviews.dto import ReviewDetail
+from crmsup.records.reviews.models import Review
 from crmsup.records.subject import checked_session, cipher_for
 from crmsup.security.permissions import Action, scope_of
 

@@ -16,19 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from crmsup.records import (
-    access_due,
-    attendance_due,
-    development_due,
-    discipline_due,
-    policy_due,
-    recommendation_due,
-    review_due,
-    training_due,
-)
+from crmsup.records.access import due as access_due
 from crmsup.records.actor import Actor
+from crmsup.records.attendance import due as attendance_due
 from crmsup.records.database import Database
+from crmsup.records.development import due as development_due
+from crmsup.records.discipline import due as discipline_due
 from crmsup.records.due import DueItem
+from crmsup.records.notes import due as notes_due
+from crmsup.records.policies import due as policy_due
+from crmsup.records.recommendations import due as recommendation_due
+from crmsup.records.reviews import due as review_due
+from crmsup.records.training import due as training_due
 
 ByDay = Callable[[Database, Actor, date], tuple[DueItem, ...]]
 ByTime = Callable[[Database, Actor, datetime], tuple[DueItem, ...]]
@@ -44,7 +43,7 @@ BY_DAY: tuple[ByDay, ...] = (
     access_due.due_items,
 )
 #: Areas with deadlines within a day (a policy's two business hours, a claim's 30 minutes).
-BY_TIME: tuple[ByTime, ...] = (policy_due.due_items,)
+BY_TIME: tuple[ByTime, ...] = (policy_due.due_items, notes_due.due_items)
 
 
 @dataclass(frozen=True, slots=True)

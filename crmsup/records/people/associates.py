@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.dto import AssociateDetail, NewAssociate, Roster, RosterRow
 from crmsup.records.errors import IntegrityFailure, NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import (
     DATA_KEY_PURPOSE,
@@ -24,7 +23,8 @@ from crmsup.records.keyring import (
     unseal_scope_key,
 )
 from crmsup.records.models import Associate, AssociateKey, ScopeKey, SealedKey, Site, Team
-from crmsup.records.org_service import team_by_name
+from crmsup.records.people.dto import AssociateDetail, NewAssociate, Roster, RosterRow
+from crmsup.records.people.org import team_by_name
 from crmsup.records.scope import actor_team_ids, require, require_team
 from crmsup.security import wrapping
 from crmsup.security.fields import FieldCipher, decrypt_with

@@ -12,12 +12,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from crmsup.records import audit, validation
-from crmsup.records.accounts import kdf_params_of, reseal
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import AuthenticationFailed, LockedOut, ValidationFailed
-from crmsup.records.grant_service import deliver_pending_keys
 from crmsup.records.models import User
+from crmsup.records.people.accounts import kdf_params_of, reseal
+from crmsup.records.people.grants import deliver_pending_keys
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
 from crmsup.security.errors import WrongPassword

@@ -25,14 +25,8 @@ from crmsup.records.keyring import (
     team_scope_key,
 )
 from crmsup.records.models import ScopeKey, SealedKey, Team, TeamGrant, TeamSupervisor, User
-from crmsup.records.org_service import team_by_name, user_by_name
-from crmsup.records.scope import (
-    actor_team_ids,
-    confirm,
-    entitled_users,
-    require,
-    team_ids_in_scope,
-)
+from crmsup.records.people.org import team_by_name, user_by_name
+from crmsup.records.scope import actor_team_ids, confirm, entitled_users, require, team_ids_in_scope
 from crmsup.security.permissions import Action, Role, Scope
 
 

@@ -11,14 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crmsup.records import audit, validation
-from crmsup.records.accounts import creation_details, new_user
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline_defaults import default_levels
-from crmsup.records.dto import TeamRow
+from crmsup.records.discipline.defaults import default_levels
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import create_access_key, create_team_key, hand_access_key
 from crmsup.records.models import Organisation, Site, Team, TeamSupervisor, User
+from crmsup.records.people.accounts import creation_details, new_user
+from crmsup.records.people.dto import TeamRow
 from crmsup.records.scope import actor_team_ids, confirm, entitled_users, require
 from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import USER_CREATE

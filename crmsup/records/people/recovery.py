@@ -20,7 +20,7 @@ from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.keyring import ACCESS_KEY_ROLES, TEAM_KEY_PURPOSE, holds_key
 from crmsup.records.models import Organisation, RecipientKind, ScopeKey, SealedKey, Team, User
-from crmsup.records.org_service import user_by_name
+from crmsup.records.people.org import user_by_name
 from crmsup.records.scope import confirm, require, team_ids_in_scope
 from crmsup.security import wrapping
 from crmsup.security.errors import IntegrityFailure

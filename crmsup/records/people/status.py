@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit, stale_edits, termination_hooks, validation
+from crmsup.records import audit, stale_edits, validation
+from crmsup.records import reactions as termination_hooks
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed

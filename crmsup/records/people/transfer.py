@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
-from crmsup.records.file_models import Recommendation
 from crmsup.records.keyring import holds_key, rewrap_data_key, team_scope_key
 from crmsup.records.models import Associate, AssociateKey, Team
+from crmsup.records.recommendations.models import Recommendation
 
 ACTION = "associate.transfer"
 #: What a transfer changes, as the audit entry names it.

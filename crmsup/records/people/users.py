@@ -6,14 +6,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crmsup.records import audit, validation
-from crmsup.records.accounts import creation_details, new_user
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.dto import UserRow
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.grant_service import pending_team_names
 from crmsup.records.models import SealedKey, Site, Team, TeamGrant, TeamSupervisor, User
-from crmsup.records.org_service import site_by_name, team_by_name, user_by_name
+from crmsup.records.people.accounts import creation_details, new_user
+from crmsup.records.people.dto import UserRow
+from crmsup.records.people.grants import pending_team_names
+from crmsup.records.people.org import site_by_name, team_by_name, user_by_name
 from crmsup.records.scope import require
 from crmsup.security.audit_chain import USER_CREATE
 from crmsup.security.permissions import Action, Role

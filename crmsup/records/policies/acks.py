@@ -22,7 +22,7 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import Associate, AssociateStatus, Team, TeamSupervisor, User
-from crmsup.records.policy_content import (
+from crmsup.records.policies.content import (
     ENTITY,
     current_version,
     current_version_ids,
@@ -32,20 +32,15 @@ from crmsup.records.policy_content import (
     retired,
     version_by_number,
 )
-from crmsup.records.policy_dto import (
+from crmsup.records.policies.dto import (
     AssociateAcknowledgement,
     Outstanding,
     OutstandingAssociate,
     OutstandingUser,
     UserAcknowledgement,
 )
-from crmsup.records.policy_models import (
-    Policy,
-    PolicyAssociateAck,
-    PolicyUserAck,
-    PolicyVersion,
-)
-from crmsup.records.policy_rules import MUST_ACKNOWLEDGE
+from crmsup.records.policies.models import Policy, PolicyAssociateAck, PolicyUserAck, PolicyVersion
+from crmsup.records.policies.rules import MUST_ACKNOWLEDGE
 from crmsup.records.scope import actor_team_ids, require
 from crmsup.records.subject import checked_session
 from crmsup.records.types import utcnow

@@ -9,15 +9,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from crmsup.records.errors import NotFound, ValidationFailed
 from crmsup.records.names import usernames
-from crmsup.records.policy_dto import AckSettings, PolicyRetirement, PolicyVersionInfo
-from crmsup.records.policy_models import Policy, PolicySettings, PolicyVersion
-from crmsup.records.policy_rules import (
+from crmsup.records.policies.dto import AckSettings, PolicyRetirement, PolicyVersionInfo
+from crmsup.records.policies.models import Policy, PolicySettings, PolicyVersion
+from crmsup.records.policies.rules import (
     DEFAULT_ACK_MINUTES,
     DEFAULT_CLOSES,
     DEFAULT_OPENS,
@@ -55,6 +56,12 @@ def settings_of(row: PolicySettings) -> AckSettings:
 
 def hours_of(row: PolicySettings) -> BusinessHours:
     return BusinessHours(row.time_zone, row.opens_minute, row.closes_minute)
+
+
+def business_zone(session: Session) -> ZoneInfo:
+    """The organisation's business time zone (HR's setting): the zone whose days the inbox
+    dates its items by."""
+    return hours_of(settings_row(session)).tz
 
 
 def local_today(session: Session, now: datetime) -> date:

@@ -17,9 +17,9 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.names import usernames
-from crmsup.records.policy_content import local_today, require_policy, retirement_of
-from crmsup.records.policy_dto import PolicyRetirement
-from crmsup.records.policy_rules import clean_retirement
+from crmsup.records.policies.content import local_today, require_policy, retirement_of
+from crmsup.records.policies.dto import PolicyRetirement
+from crmsup.records.policies.rules import clean_retirement
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from crmsup.records.dates import is_working_day
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.validation import name
-from crmsup.records.working_days import is_working_day
 from crmsup.security.permissions import Role
 
 #: The defaults HR's settings start from (DESIGN.md: regulations acknowledged within 2

@@ -25,15 +25,16 @@ from crmsup.records import audit, stale_edits
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
-from crmsup.records.policy_acks import (
+from crmsup.records.policies.acks import (
     acknowledge,
     associate_acknowledgements,
     outstanding,
     record_associate_acknowledgement,
 )
-from crmsup.records.policy_content import (
+from crmsup.records.policies.content import (
     ENTITY,
     SETTINGS_ENTITY,
+    business_zone,
     current_version_ids,
     find_policy,
     hours_of,
@@ -46,17 +47,17 @@ from crmsup.records.policy_content import (
     settings_row,
     version_by_number,
 )
-from crmsup.records.policy_dto import (
+from crmsup.records.policies.dto import (
     AckSettings,
     NewVersion,
     PolicyDocumentFile,
     PolicyRow,
     PolicyVersionInfo,
 )
-from crmsup.records.policy_due import due_items
-from crmsup.records.policy_models import Policy, PolicyDocument, PolicyUserAck, PolicyVersion
-from crmsup.records.policy_retirement import retire
-from crmsup.records.policy_rules import (
+from crmsup.records.policies.due import due_items
+from crmsup.records.policies.models import Policy, PolicyDocument, PolicyUserAck, PolicyVersion
+from crmsup.records.policies.retirement import retire
+from crmsup.records.policies.rules import (
     BusinessHours,
     acknowledge_by,
     check_hours,
@@ -70,6 +71,7 @@ from crmsup.security.permissions import Action
 __all__ = [
     "acknowledge",
     "associate_acknowledgements",
+    "business_zone",
     "due_items",
     "get_document",
     "get_policy",

@@ -23,28 +23,29 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, termination_hooks, validation
+from crmsup.records import audit, validation
+from crmsup.records import reactions as termination_hooks
 from crmsup.records.actor import Actor
-from crmsup.records.associate_service import ENCRYPTED
-from crmsup.records.associate_service import TABLE as ASSOCIATES
-from crmsup.records.associate_transfer import move_associate
-from crmsup.records.candidate_content import open_person
-from crmsup.records.candidate_shredding import candidate_cipher
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, ValidationFailed
-from crmsup.records.file_models import (
+from crmsup.records.keyring import data_cipher, new_data_key, team_scope_key
+from crmsup.records.models import Associate, AssociateStatus, Team
+from crmsup.records.people.associates import ENCRYPTED
+from crmsup.records.people.associates import TABLE as ASSOCIATES
+from crmsup.records.people.status import ACTION as STATUS_ACTION
+from crmsup.records.people.status import check_status
+from crmsup.records.people.transfer import move_associate
+from crmsup.records.recommendations.candidate_content import open_person
+from crmsup.records.recommendations.candidate_keys import candidate_cipher
+from crmsup.records.recommendations.content import open_title
+from crmsup.records.recommendations.dto import Hire
+from crmsup.records.recommendations.lookup import ENTITY, Target, checked
+from crmsup.records.recommendations.models import (
     Candidate,
     Recommendation,
     RecommendationKind,
     RecommendationState,
 )
-from crmsup.records.keyring import data_cipher, new_data_key, team_scope_key
-from crmsup.records.models import Associate, AssociateStatus, Team
-from crmsup.records.recommendation_content import open_title
-from crmsup.records.recommendation_dto import Hire
-from crmsup.records.recommendation_lookup import ENTITY, Target, checked
-from crmsup.records.status_service import ACTION as STATUS_ACTION
-from crmsup.records.status_service import check_status
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from crmsup.records import validation
 from crmsup.records.errors import IntegrityFailure
-from crmsup.records.file_models import Candidate
+from crmsup.records.recommendations.models import Candidate
 from crmsup.records.sealed_fields import open_json, open_text, seal, seal_json
 from crmsup.security.fields import FieldCipher
 

@@ -21,9 +21,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
-from crmsup.records.candidate_content import ENCRYPTED_COLUMNS
-from crmsup.records.file_models import Candidate, CandidateKey, Recommendation
 from crmsup.records.keyring import unseal_scope_key
+from crmsup.records.recommendations.candidate_content import ENCRYPTED_COLUMNS
+from crmsup.records.recommendations.models import Candidate, CandidateKey, Recommendation
 from crmsup.security import fields, wrapping
 from crmsup.security.fields import FieldCipher
 

@@ -22,22 +22,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import reauthenticate
-from crmsup.records.candidate_content import (
+from crmsup.records.database import Database, clear_residue
+from crmsup.records.errors import ValidationFailed
+from crmsup.records.keyring import team_scope_key
+from crmsup.records.models import Associate, Team
+from crmsup.records.people.auth import reauthenticate
+from crmsup.records.people.org import team_by_name
+from crmsup.records.recommendations.candidate_content import (
     ENCRYPTED_COLUMNS,
     PERSON_FIELDS,
     clean_person,
     open_person,
     seal_person,
 )
-from crmsup.records.candidate_shredding import candidate_cipher, new_candidate_key, shred
-from crmsup.records.database import Database, clear_residue
-from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import Candidate, CandidateKey
-from crmsup.records.keyring import team_scope_key
-from crmsup.records.models import Associate, Team
-from crmsup.records.org_service import team_by_name
-from crmsup.records.recommendation_dto import (
+from crmsup.records.recommendations.candidate_keys import candidate_cipher, new_candidate_key, shred
+from crmsup.records.recommendations.dto import (
     CANDIDATE_CLEARABLE,
     CandidateChanges,
     CandidateDetail,
@@ -45,7 +44,8 @@ from crmsup.records.recommendation_dto import (
     CandidateRow,
     NewCandidate,
 )
-from crmsup.records.recommendation_lookup import candidate_id, require_in_scope, stale_edit
+from crmsup.records.recommendations.lookup import candidate_id, require_in_scope, stale_edit
+from crmsup.records.recommendations.models import Candidate, CandidateKey
 from crmsup.records.types import utcnow
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action

@@ -17,19 +17,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
-from crmsup.records.candidate_shredding import candidate_cipher
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.errors import IntegrityFailure, NotFound, ValidationFailed
-from crmsup.records.file_models import Candidate, DisciplineRecord, Recommendation, Review
 from crmsup.records.keyring import data_cipher
 from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.names import employee_numbers, team_names, usernames
-from crmsup.records.recommendation_dto import (
+from crmsup.records.recommendations.candidate_keys import candidate_cipher
+from crmsup.records.recommendations.dto import (
     Link,
     RecommendationDetail,
     RecommendationRow,
     candidate_subject,
 )
-from crmsup.records.recommendation_rules import Facts
+from crmsup.records.recommendations.models import Candidate, Recommendation
+from crmsup.records.recommendations.rules import Facts
+from crmsup.records.reviews.models import Review
 from crmsup.records.sealed_fields import open_json, open_required, open_text, seal_json
 from crmsup.security.fields import FieldCipher
 

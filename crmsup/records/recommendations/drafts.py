@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.candidate_service import checked_candidate
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import Recommendation, RecommendationState
-from crmsup.records.org_service import team_by_name
-from crmsup.records.recommendation_content import (
+from crmsup.records.people.org import team_by_name
+from crmsup.records.recommendations.candidates import checked_candidate
+from crmsup.records.recommendations.content import (
     check_links,
     cipher_of,
     detail_of,
@@ -34,14 +33,15 @@ from crmsup.records.recommendation_content import (
     seal_texts,
     subject_facts,
 )
-from crmsup.records.recommendation_dto import (
+from crmsup.records.recommendations.dto import (
     CLEARABLE,
     NewRecommendation,
     RecommendationChanges,
     RecommendationDetail,
 )
-from crmsup.records.recommendation_lookup import ENTITY, locked
-from crmsup.records.recommendation_rules import (
+from crmsup.records.recommendations.lookup import ENTITY, locked
+from crmsup.records.recommendations.models import Recommendation, RecommendationState
+from crmsup.records.recommendations.rules import (
     Proposal,
     Step,
     Who,

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from crmsup.records.file_models import RecommendationKind, RecommendationState
+from crmsup.records.recommendations.models import RecommendationKind, RecommendationState
 
 #: How a candidate is written where an employee number would name an associate: employee
 #: numbers never hold a colon, so the two cannot be confused.

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.due import DueItem
-from crmsup.records.file_models import Recommendation, RecommendationState
 from crmsup.records.models import Associate, Team
-from crmsup.records.recommendation_lookup import ENTITY
-from crmsup.records.recommendation_rules import (
+from crmsup.records.recommendations.lookup import ENTITY
+from crmsup.records.recommendations.models import Recommendation, RecommendationState
+from crmsup.records.recommendations.rules import (
     Facts,
     Who,
     awaits,

@@ -23,10 +23,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from crmsup.records import audit, short_ids, stale_edits
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.errors import PermissionDenied, StaleEdit, ValidationFailed
-from crmsup.records.file_models import Candidate, DisciplineRecord, Recommendation, Review
-from crmsup.records.recommendation_dto import CANDIDATE_PREFIX, Link
-from crmsup.records.recommendation_rules import ACTIONS, LINK_TABLES, Step
+from crmsup.records.recommendations.dto import CANDIDATE_PREFIX, Link
+from crmsup.records.recommendations.models import Candidate, Recommendation
+from crmsup.records.recommendations.rules import ACTIONS, LINK_TABLES, Step
+from crmsup.records.reviews.models import Review
 from crmsup.records.scope import actor_team_ids, require
 from crmsup.records.subject import find_associate
 from crmsup.security.permissions import Action

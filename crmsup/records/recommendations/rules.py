@@ -20,15 +20,12 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from crmsup.records import validation
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import (
-    DisciplineRecord,
-    RecommendationKind,
-    RecommendationState,
-    Review,
-)
 from crmsup.records.models import AssociateStatus
-from crmsup.records.recommendation_dto import Link
+from crmsup.records.recommendations.dto import Link
+from crmsup.records.recommendations.models import RecommendationKind, RecommendationState
+from crmsup.records.reviews.models import Review
 from crmsup.security.permissions import Action, Role, scope_of
 
 MAX_RATIONALE = 20_000

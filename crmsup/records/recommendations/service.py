@@ -23,14 +23,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from crmsup.records import audit
-from crmsup.records import recommendation_lookup as lookup
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied
-from crmsup.records.file_models import Recommendation
-from crmsup.records.org_service import team_by_name
-from crmsup.records.recommendation_apply import applies_on_approval, apply_approved, hire_candidate
-from crmsup.records.recommendation_content import (
+from crmsup.records.people.org import team_by_name
+from crmsup.records.recommendations import lookup
+from crmsup.records.recommendations.apply import applies_on_approval, apply_approved, hire_candidate
+from crmsup.records.recommendations.content import (
     TABLE,
     cipher_of,
     detail_of,
@@ -38,15 +37,15 @@ from crmsup.records.recommendation_content import (
     rows_of,
     subject_facts,
 )
-from crmsup.records.recommendation_drafts import (
+from crmsup.records.recommendations.drafts import (
     create_recommendation,
     record_step,
     update_recommendation,
     who,
 )
-from crmsup.records.recommendation_dto import Link, RecommendationDetail, RecommendationRow
-from crmsup.records.recommendation_due import due_items
-from crmsup.records.recommendation_lookup import (
+from crmsup.records.recommendations.dto import Link, RecommendationDetail, RecommendationRow
+from crmsup.records.recommendations.due import due_items
+from crmsup.records.recommendations.lookup import (
     ENTITY,
     candidate_id,
     checked,
@@ -54,7 +53,8 @@ from crmsup.records.recommendation_lookup import (
     locked,
     split_subject,
 )
-from crmsup.records.recommendation_rules import Step, check_subject, clean_comment, next_state
+from crmsup.records.recommendations.models import Recommendation
+from crmsup.records.recommendations.rules import Step, check_subject, clean_comment, next_state
 from crmsup.records.scope import actor_team_ids, require
 from crmsup.records.subject import find_associate
 from crmsup.records.types import utcnow

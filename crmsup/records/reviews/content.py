@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from crmsup.records import short_ids, stale_edits
 from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
-from crmsup.records.file_models import Review, ReviewTemplate
 from crmsup.records.names import team_name, usernames
-from crmsup.records.review_dto import Competency, ReviewDetail, ReviewLine
-from crmsup.records.review_rules import clean_text, overall_score
-from crmsup.records.review_template_service import competencies_by_template, load_scale
+from crmsup.records.reviews.dto import Competency, ReviewDetail, ReviewLine
+from crmsup.records.reviews.models import Review, ReviewTemplate
+from crmsup.records.reviews.rules import clean_text, overall_score
+from crmsup.records.reviews.templates import competencies_by_template, load_scale
 from crmsup.records.sealed_fields import open_json, open_text, seal_json
 from crmsup.records.subject import Subject
 from crmsup.security.fields import FieldCipher

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from crmsup.records.file_models import ReviewKind, ReviewState
+from crmsup.records.reviews.models import ReviewKind, ReviewState
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,10 @@ from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.due import DueItem
-from crmsup.records.file_models import Review, ReviewKind, ReviewState
 from crmsup.records.models import Associate, AssociateStatus, Team, TeamSupervisor, User
-from crmsup.records.review_dto import OverdueReview
-from crmsup.records.review_rules import (
+from crmsup.records.reviews.dto import OverdueReview
+from crmsup.records.reviews.models import Review, ReviewKind, ReviewState
+from crmsup.records.reviews.rules import (
     ACKNOWLEDGE_WITHIN_DAYS,
     FINALISE_WITHIN_DAYS,
     annual_review_due,

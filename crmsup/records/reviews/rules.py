@@ -16,8 +16,8 @@ from typing import TypeVar
 
 from crmsup.records import validation
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import ReviewState
-from crmsup.records.review_dto import CompetencySpec, Rating, TemplateSpec
+from crmsup.records.reviews.dto import CompetencySpec, Rating, TemplateSpec
+from crmsup.records.reviews.models import ReviewState
 
 K = TypeVar("K", bound=Hashable)
 

@@ -29,9 +29,8 @@ from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import Review, ReviewKind, ReviewState, ReviewTemplate
 from crmsup.records.models import User
-from crmsup.records.review_content import (
+from crmsup.records.reviews.content import (
     ENTITY,
     TEXTS,
     build_detail,
@@ -41,16 +40,17 @@ from crmsup.records.review_content import (
     set_text,
     stale_edit,
 )
-from crmsup.records.review_dto import Competency, NewReview, ReviewChanges, ReviewDetail, ReviewRow
-from crmsup.records.review_due import due_items, overdue_reviews
-from crmsup.records.review_rules import (
+from crmsup.records.reviews.dto import Competency, NewReview, ReviewChanges, ReviewDetail, ReviewRow
+from crmsup.records.reviews.due import due_items, overdue_reviews
+from crmsup.records.reviews.models import Review, ReviewKind, ReviewState, ReviewTemplate
+from crmsup.records.reviews.rules import (
     ReviewStep,
     check_acknowledgement,
     check_period,
     clean_ratings,
     next_state,
 )
-from crmsup.records.review_template_service import active_form, competencies_of
+from crmsup.records.reviews.templates import active_form, competencies_of
 from crmsup.records.subject import Subject, checked, checked_session, cipher_for
 from crmsup.records.types import utcnow
 from crmsup.security.fields import FieldCipher

@@ -25,9 +25,9 @@ from crmsup.records import audit, short_ids
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit, ValidationFailed
-from crmsup.records.file_models import Review, ReviewCompetency, ReviewTemplate
-from crmsup.records.review_dto import Competency, CompetencySpec, TemplateDetail, TemplateSpec
-from crmsup.records.review_rules import SCALE_POINTS, clean_template
+from crmsup.records.reviews.dto import Competency, CompetencySpec, TemplateDetail, TemplateSpec
+from crmsup.records.reviews.models import Review, ReviewCompetency, ReviewTemplate
+from crmsup.records.reviews.rules import SCALE_POINTS, clean_template
 from crmsup.records.scope import require
 from crmsup.records.stale_edits import stale_edit
 from crmsup.security.permissions import Action, scope_of

@@ -20,15 +20,15 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.subject import Subject, checked_session, cipher_for
-from crmsup.records.training_content import ADMISSION, admission_detail, in_file
-from crmsup.records.training_course_service import course_by_ref
-from crmsup.records.training_dto import AdmissionDetail
-from crmsup.records.training_models import (
+from crmsup.records.training.content import ADMISSION, admission_detail, in_file
+from crmsup.records.training.courses import course_by_ref
+from crmsup.records.training.dto import AdmissionDetail
+from crmsup.records.training.models import (
     TrainingAdmission,
     TrainingAdmissionBasis,
     TrainingCompletion,
 )
-from crmsup.records.training_rules import text
+from crmsup.records.training.rules import text
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action
 

@@ -22,23 +22,23 @@ from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import User
 from crmsup.records.sealed_fields import open_text
 from crmsup.records.subject import checked_session, cipher_for
-from crmsup.records.training_content import (
+from crmsup.records.training.content import (
     ASSIGNMENT,
     COMPLETION,
     completion_detail,
     in_file,
     open_score,
 )
-from crmsup.records.training_course_service import course_by_ref
-from crmsup.records.training_dto import CompletionChanges, CompletionDetail, NewCompletion
-from crmsup.records.training_models import (
+from crmsup.records.training.courses import course_by_ref
+from crmsup.records.training.dto import CompletionChanges, CompletionDetail, NewCompletion
+from crmsup.records.training.models import (
     AssignmentState,
     TrainingAssignment,
     TrainingCompletion,
     TrainingCourse,
 )
-from crmsup.records.training_rules import check_completed_on, expires_on, score, text
-from crmsup.records.training_workflow import Change, locked
+from crmsup.records.training.rules import check_completed_on, expires_on, score, text
+from crmsup.records.training.workflow import Change, locked
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
 

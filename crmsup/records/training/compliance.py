@@ -22,15 +22,15 @@ from crmsup.records.errors import NotFound, PermissionDenied
 from crmsup.records.models import Associate, Team
 from crmsup.records.scope import actor_team_ids, require
 from crmsup.records.subject import checked
-from crmsup.records.training_due import followed
-from crmsup.records.training_models import (
+from crmsup.records.training.due import followed
+from crmsup.records.training.models import (
     AssignmentState,
     TrainingAssignment,
     TrainingCompletion,
     TrainingCourse,
     TrainingCourseTitle,
 )
-from crmsup.records.training_rules import CourseStatus, course_status
+from crmsup.records.training.rules import CourseStatus, course_status
 from crmsup.security.permissions import Action
 
 

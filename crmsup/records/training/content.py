@@ -21,13 +21,13 @@ from crmsup.records.errors import IntegrityFailure, NotFound, StaleEdit
 from crmsup.records.names import usernames
 from crmsup.records.sealed_fields import open_required, open_text
 from crmsup.records.subject import Subject
-from crmsup.records.training_dto import (
+from crmsup.records.training.dto import (
     AdmissionDetail,
     AssignmentRow,
     CompletionDetail,
     CompletionRow,
 )
-from crmsup.records.training_models import (
+from crmsup.records.training.models import (
     TrainingAdmission,
     TrainingAdmissionBasis,
     TrainingAssignment,

@@ -26,15 +26,9 @@ from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, ValidationFailed
 from crmsup.records.scope import require
 from crmsup.records.stale_edits import stale_edit
-from crmsup.records.training_dto import Course, CourseChanges, CourseSpec
-from crmsup.records.training_models import TrainingCourse, TrainingCourseTitle
-from crmsup.records.training_rules import (
-    clean_course,
-    hours_of,
-    job_titles,
-    minutes_of,
-    validity,
-)
+from crmsup.records.training.dto import Course, CourseChanges, CourseSpec
+from crmsup.records.training.models import TrainingCourse, TrainingCourseTitle
+from crmsup.records.training.rules import clean_course, hours_of, job_titles, minutes_of, validity
 from crmsup.records.validation import name
 from crmsup.security.permissions import Action, scope_of
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from crmsup.records.training_models import AssignmentState, CourseKind
+from crmsup.records.training.models import AssignmentState, CourseKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from crmsup.records.database import Database
 from crmsup.records.due import DueItem
 from crmsup.records.models import Associate, AssociateStatus, Team
 from crmsup.records.scope import actor_team_ids
-from crmsup.records.training_models import (
+from crmsup.records.training.models import (
     AssignmentState,
     TrainingAdmissionBasis,
     TrainingAssignment,
@@ -33,7 +33,7 @@ from crmsup.records.training_models import (
     TrainingCourse,
     TrainingCourseTitle,
 )
-from crmsup.records.training_rules import (
+from crmsup.records.training.rules import (
     DUE_SOON_DAYS,
     EXPIRING_DAYS,
     URGENCY,

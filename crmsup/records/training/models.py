@@ -8,7 +8,7 @@ course, due and completion dates, pass or fail, the first day a certificate laps
 ids. Courses, assignments and completions carry a version for optimistic locking; an admission
 is a decision recorded once, never edited.
 
-Imported at the end of `crmsup.records.models`, so `Base.metadata` always holds these tables.
+`crmsup.records.schema` gathers these tables with every other area's.
 """
 
 from __future__ import annotations

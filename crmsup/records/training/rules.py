@@ -14,9 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from crmsup.records import validation
+from crmsup.records.dates import add_months
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.training_dto import CourseSpec
-from crmsup.records.working_days import add_months
+from crmsup.records.training.dto import CourseSpec
 
 #: An assignment, or a certificate's recertification, is "due" this many days ahead.
 DUE_SOON_DAYS = 14

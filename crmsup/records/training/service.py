@@ -29,14 +29,10 @@ from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.names import usernames
 from crmsup.records.subject import Subject, checked_session
-from crmsup.records.training_admission_service import admit, get_admission
-from crmsup.records.training_completion_service import (
-    get_completion,
-    record_completion,
-    update_completion,
-)
-from crmsup.records.training_compliance import compliance
-from crmsup.records.training_content import (
+from crmsup.records.training.admissions import admit, get_admission
+from crmsup.records.training.completions import get_completion, record_completion, update_completion
+from crmsup.records.training.compliance import compliance
+from crmsup.records.training.content import (
     ASSIGNMENT,
     READS,
     admission_basis,
@@ -44,18 +40,18 @@ from crmsup.records.training_content import (
     completion_row,
     course_names,
 )
-from crmsup.records.training_course_service import course_by_ref
-from crmsup.records.training_dto import AdmissionRow, AssignmentRow, TrainingFile
-from crmsup.records.training_due import due_items
-from crmsup.records.training_models import (
+from crmsup.records.training.courses import course_by_ref
+from crmsup.records.training.dto import AdmissionRow, AssignmentRow, TrainingFile
+from crmsup.records.training.due import due_items
+from crmsup.records.training.models import (
     AssignmentState,
     TrainingAdmission,
     TrainingAssignment,
     TrainingCompletion,
     TrainingCourse,
 )
-from crmsup.records.training_rules import check_due_on
-from crmsup.records.training_workflow import locked
+from crmsup.records.training.rules import check_due_on
+from crmsup.records.training.workflow import locked
 from crmsup.security.permissions import Action
 
 __all__ = [

@@ -24,14 +24,8 @@ from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.subject import Subject, checked, cipher_for
-from crmsup.records.training_content import (
-    ASSIGNMENT,
-    COMPLETION,
-    Editable,
-    in_file,
-    stale_edit,
-)
-from crmsup.records.training_models import TrainingAssignment
+from crmsup.records.training.content import ASSIGNMENT, COMPLETION, Editable, in_file, stale_edit
+from crmsup.records.training.models import TrainingAssignment
 from crmsup.security.fields import FieldCipher
 from crmsup.security.permissions import Action
 

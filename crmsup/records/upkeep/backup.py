@@ -17,23 +17,20 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crmsup.records import audit, audit_service, validation
-from crmsup.records.accounts import kdf_params_of
+from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
-from crmsup.records.backup_copy import write_backup
-from crmsup.records.backup_dump import read_dump, row_counts
-from crmsup.records.backup_files import (
-    check_sqlite,
-    create_private,
-    publish,
-    scratch_folder,
-)
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import Database, current_revision, open_database, require_known
 from crmsup.records.errors import AuthenticationFailed, ValidationFailed
 from crmsup.records.models import Organisation, User
-from crmsup.records.restore_target import content_check, target_for
+from crmsup.records.people.accounts import kdf_params_of
+from crmsup.records.private_files import create_private, publish, scratch_folder
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
+from crmsup.records.upkeep.backup_copy import write_backup
+from crmsup.records.upkeep.dump import read_dump, row_counts
+from crmsup.records.upkeep.restore_target import content_check, target_for
+from crmsup.records.upkeep.sqlite_files import check_sqlite
 from crmsup.security.audit_chain import Detail
 from crmsup.security.backup_format import BackupReader
 from crmsup.security.backup_header import (

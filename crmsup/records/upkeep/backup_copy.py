@@ -16,16 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, func, select
 
-from crmsup.records.backup_dump import iter_lines, read_dump, row_counts, write_dump
-from crmsup.records.backup_files import (
-    check_sqlite,
-    copy_sqlite,
-    create_private,
-    sqlite_engine,
-    sync,
-)
 from crmsup.records.database import Database
 from crmsup.records.models import AuditEntry
+from crmsup.records.private_files import create_private, sync
+from crmsup.records.upkeep.dump import iter_lines, read_dump, row_counts, write_dump
+from crmsup.records.upkeep.sqlite_files import check_sqlite, copy_sqlite, sqlite_engine
 from crmsup.security.backup_format import BackupReader, BackupWriter
 from crmsup.security.backup_header import Backend, BackupHeader
 from crmsup.security.errors import IntegrityFailure

@@ -49,7 +49,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import ColumnElement, TableClause
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from crmsup.records.models import Base
+from crmsup.records.schema import METADATA
 from crmsup.records.types import UtcDateTime
 from crmsup.security.errors import IntegrityFailure
 
@@ -159,7 +159,7 @@ def write_dump(
     """Write every table (by default all of the models', parents first); return row counts."""
     counts: dict[str, int] = {}
     write(_line({"dump": DUMP_VERSION, "schema": schema}))
-    for source in Base.metadata.sorted_tables if tables is None else tables:
+    for source in METADATA.sorted_tables if tables is None else tables:
         columns = list(source.columns)
         codecs = [codec_of(c) for c in columns]
         deferred = sorted(

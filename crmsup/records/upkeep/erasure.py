@@ -24,34 +24,26 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from crmsup.records import (
-    access_models,
-    attendance_models,
-    audit,
-    development_models,
-    policy_models,
-    training_models,
-    validation,
-)
+from crmsup.records import audit, validation
+from crmsup.records.access import models as access_models
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import reauthenticate
-from crmsup.records.candidate_shredding import shred_hired_as
+from crmsup.records.attendance import models as attendance_models
 from crmsup.records.database import Database, clear_residue
+from crmsup.records.dates import add_months
+from crmsup.records.development import models as development_models
+from crmsup.records.discipline.models import Attachment, DisciplineNote, DisciplineRecord
 from crmsup.records.errors import NotFound, ValidationFailed
-from crmsup.records.file_models import (
-    Attachment,
-    Candidate,
-    CandidateKey,
-    DisciplineNote,
-    DisciplineRecord,
-    Recommendation,
-    Review,
-)
 from crmsup.records.models import Associate, AssociateKey, AssociateStatus, Team
-from crmsup.records.retention_service import RecordKind, months_for
+from crmsup.records.notes import models as notes_models
+from crmsup.records.people.auth import reauthenticate
+from crmsup.records.policies import models as policy_models
+from crmsup.records.recommendations.candidate_keys import shred_hired_as
+from crmsup.records.recommendations.models import Candidate, CandidateKey, Recommendation
+from crmsup.records.reviews.models import Review
 from crmsup.records.scope import require
+from crmsup.records.training import models as training_models
 from crmsup.records.types import utcnow
-from crmsup.records.working_days import add_months
+from crmsup.records.upkeep.retention import RecordKind, months_for
 from crmsup.security.permissions import Action
 
 ACTION = "associate.erase"
@@ -67,6 +59,7 @@ ERASED_ROWS: tuple[
     *access_models.ERASED_ROWS,
     *development_models.ERASED_ROWS,
     *policy_models.ERASED_ROWS,
+    *notes_models.ERASED_ROWS,
     *attendance_models.ERASED_ROWS,
     *training_models.ERASED_ROWS,
     DisciplineNote.associate_id,

@@ -31,8 +31,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from crmsup.records.backup_dump import load_dump, read_dump
-from crmsup.records.backup_files import check_sqlite, publish, sidecars, sqlite_engine
 from crmsup.records.database import alembic_config, require_known
 from crmsup.records.engine import (
     NETWORK_SHARE_MESSAGE,
@@ -42,12 +40,11 @@ from crmsup.records.engine import (
     parse_url,
     safe_url,
 )
-from crmsup.records.errors import (
-    DatabaseUnavailable,
-    PermissionDenied,
-    ValidationFailed,
-)
-from crmsup.records.models import Base
+from crmsup.records.errors import DatabaseUnavailable, PermissionDenied, ValidationFailed
+from crmsup.records.private_files import publish
+from crmsup.records.schema import METADATA
+from crmsup.records.upkeep.dump import load_dump, read_dump
+from crmsup.records.upkeep.sqlite_files import check_sqlite, sidecars, sqlite_engine
 from crmsup.security.backup_header import Backend, BackupHeader
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.permissions import Role
@@ -61,7 +58,7 @@ _SEEDED = frozenset({"audit_head"})
 def require_empty(connection: Connection, display: str) -> None:
     present = set(inspect(connection).get_table_names())
     # The organisation first: the likelier mistake, and the clearer message.
-    names = sorted((t.name for t in Base.metadata.sorted_tables), key=lambda n: n != "organisation")
+    names = sorted((t.name for t in METADATA.sorted_tables), key=lambda n: n != "organisation")
     for name in names:
         if name not in present or name in _SEEDED:
             continue

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
+from crmsup.records.dates import add_months
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
 from crmsup.records.models import Associate, AssociateStatus, RetentionPolicy, Team, User
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
-from crmsup.records.working_days import add_months
 from crmsup.security.permissions import Action
 
 

@@ -1,71 +1,20 @@
-"""Files of a backup or restore: private scratch folders, 0600 files, atomic publication, and
-the SQLite copies made with the backup API.
+"""SQLite files of a backup or restore: engines on a file, copies made with SQLite's backup
+API (a consistent copy, WAL included), their integrity check, and a database's sidecars.
 
-Plaintext copies of a database live only in a scratch folder made 0700 by `tempfile.mkdtemp`
-and removed, whatever happens, when the block that made it ends.
+Plaintext copies live only in a scratch folder (`private_files.scratch_folder`).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import tempfile
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
-from typing import BinaryIO
 
 from sqlalchemy import Engine, NullPool, create_engine
 
-from crmsup.records.errors import ValidationFailed
+from crmsup.records.private_files import create_private
 from crmsup.security.errors import IntegrityFailure
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-@contextmanager
-def scratch_folder(near: Path | None, prefix: str) -> Iterator[Path]:
-    """A private folder (0700), beside `near` when given so that a rename out of it stays on
-    one file system; removed with everything in it when the block ends."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=near))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder)
-
-
-def create_private(path: Path) -> BinaryIO:
-    """Open `path` for writing as a new 0600 file (an earlier leftover is truncated)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o600)
-    except OSError as exc:
-        raise ValidationFailed(f"cannot write {path}: {exc.strerror}") from None
-    if os.name == "posix":
-        os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "wb")
-
-
-def sync(handle: BinaryIO) -> None:
-    handle.flush()
-    os.fsync(handle.fileno())
-
-
-def sync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (POSIX; elsewhere the rename itself must do)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def publish(partial: Path, target: Path) -> None:
-    """Move a complete, fsync'd file to its final name atomically."""
-    os.replace(partial, target)
-    sync_folder(target.parent)
 
 
 def _uri(path: Path, read_only: bool) -> str:

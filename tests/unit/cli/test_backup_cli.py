@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crmsup.records import audit_service
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import open_database
 from tests.helpers.cli_runner import CliRunner
 

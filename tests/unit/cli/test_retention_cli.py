@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from crmsup.cli.main import main
-from crmsup.records import audit_service
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import open_database
 from crmsup.records.models import Associate, AssociateKey, AuditEntry
 from tests.factories import PASSWORD

@@ -14,7 +14,7 @@ from crmsup.records.checkpoints import STATE_DIR_ENV
 from crmsup.records.database import open_database
 from tests.factories import SUPERVISOR_PASSWORD, add_associate, build_org
 from tests.helpers.cli_runner import CliRunner
-from tests.unit.records.matrix_reviews import COMPETENCIES, SCALE
+from tests.unit.records.reviews.matrix import COMPETENCIES, SCALE
 
 TEMPLATE = {
     "scale": list(SCALE),

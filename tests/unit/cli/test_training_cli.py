@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli_runner import OrgCli, org_cli, org_template
-from tests.unit.records.matrix_training import AGENT, agent
+from tests.unit.records.training.matrix import AGENT, agent
 
 
 @pytest.fixture(scope="session")

@@ -21,9 +21,10 @@ from sqlalchemy import select
 
 from crmsup.demo import access_records
 from crmsup.demo.generate import DemoSummary, generate_demo
-from crmsup.records import access_service, discipline_service, keyring
-from crmsup.records.access_dto import AccessRequestRow
-from crmsup.records.access_models import (
+from crmsup.records import keyring
+from crmsup.records.access import service as access_service
+from crmsup.records.access.dto import AccessRequestRow
+from crmsup.records.access.models import (
     AccessKind,
     AccessRequest,
     AccessRequestLine,
@@ -31,14 +32,15 @@ from crmsup.records.access_models import (
     LineAction,
     LineState,
 )
-from crmsup.records.access_revocation import person_name
-from crmsup.records.access_rules import approval_due, provision_due
+from crmsup.records.access.revocation import person_name
+from crmsup.records.access.rules import approval_due, provision_due
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database, open_database
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.errors import PermissionDenied
-from crmsup.records.file_models import DisciplineRecord
 from crmsup.records.models import Associate
+from crmsup.records.people.auth import login
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key
 

@@ -22,25 +22,23 @@ from crmsup.demo import attendance_records, attendance_texts, plan
 from crmsup.demo.people import plan_people
 from crmsup.demo.recommendation_plan import plan_recommendations
 from crmsup.demo.rows import seeded
-from crmsup.records import (
-    attendance_due,
-    attendance_rules_service,
-    attendance_service,
-    pto_request_service,
-    pto_service,
-)
-from crmsup.records.attendance_models import (
+from crmsup.records.attendance import due as attendance_due
+from crmsup.records.attendance import service as attendance_service
+from crmsup.records.attendance import settings as attendance_rules_service
+from crmsup.records.attendance.models import (
     AttendanceEvent,
     AttendanceKind,
     PtoAdjustment,
     PtoRequest,
     PtoRequestState,
 )
-from crmsup.records.attendance_rules import crossing
+from crmsup.records.attendance.pto import requests as pto_request_service
+from crmsup.records.attendance.pto import service as pto_service
+from crmsup.records.attendance.pto.ledger import ledger_of
+from crmsup.records.attendance.pto.rules import LineKind, ledger
+from crmsup.records.attendance.rules import crossing
 from crmsup.records.database import Database
 from crmsup.records.models import Associate, AssociateStatus, Team
-from crmsup.records.pto_ledger_content import ledger_of
-from crmsup.records.pto_rules import LineKind, ledger
 from crmsup.records.sealed_fields import open_required
 from crmsup.records.subject import checked, cipher_for
 from crmsup.security.permissions import Action

@@ -25,32 +25,30 @@ from crmsup.demo.generate import DemoSummary, generate_demo
 from crmsup.demo.people import plan_people
 from crmsup.demo.recommendation_plan import plan_recommendations
 from crmsup.demo.rows import seeded
-from crmsup.records import (
-    associate_service,
-    audit_service,
-    candidate_service,
-    discipline_rules,
-    discipline_service,
-    recommendation_service,
-    review_service,
-)
-from crmsup.records.auth_service import login
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import Database, open_database
-from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import (
+from crmsup.records.discipline import rules as discipline_rules
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline.models import (
     Acknowledgement,
-    Candidate,
     DisciplineLevel,
     DisciplineRecord,
     DisciplineState,
+)
+from crmsup.records.errors import ValidationFailed
+from crmsup.records.models import Associate, AssociateStatus, AuditEntry, Team, User
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people.auth import login
+from crmsup.records.recommendations import candidates as candidate_service
+from crmsup.records.recommendations import service as recommendation_service
+from crmsup.records.recommendations.models import (
+    Candidate,
     Recommendation,
     RecommendationKind,
     RecommendationState,
-    Review,
-    ReviewKind,
-    ReviewState,
 )
-from crmsup.records.models import Associate, AssociateStatus, AuditEntry, Team, User
+from crmsup.records.reviews import service as review_service
+from crmsup.records.reviews.models import Review, ReviewKind, ReviewState
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key
 from tests.conftest import BACKENDS

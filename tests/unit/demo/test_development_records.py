@@ -18,26 +18,24 @@ import pytest
 from sqlalchemy import func, select
 
 from crmsup.demo import development_records
-from crmsup.records import (
-    coaching_evaluation_service,
-    coaching_service,
-    development_due,
-    development_service,
-    scorecard_service,
-)
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database
-from crmsup.records.development_dto import EvaluationChanges, NewEvaluation
-from crmsup.records.development_models import (
+from crmsup.records.development import coaching as coaching_service
+from crmsup.records.development import due as development_due
+from crmsup.records.development import evaluations as coaching_evaluation_service
+from crmsup.records.development import scorecards as scorecard_service
+from crmsup.records.development import service as development_service
+from crmsup.records.development.dto import EvaluationChanges, NewEvaluation
+from crmsup.records.development.models import (
     CallEvaluation,
     CoachingSession,
     DevelopmentPlan,
     DevelopmentUpdate,
     PlanState,
 )
-from crmsup.records.development_rules import month_start, plan_weeks, weeks_due
+from crmsup.records.development.rules import month_start, plan_weeks, weeks_due
+from crmsup.records.development.scorecard_rules import Answer, ItemRule, evaluation_score
 from crmsup.records.models import Associate, AssociateStatus, Team
-from crmsup.records.scorecard_rules import Answer, ItemRule, evaluation_score
+from crmsup.records.people.auth import login
 from tests.helpers.demo_db import Demo, sqlite_demo
 
 PASSWORD = "demo passphrase for tests"

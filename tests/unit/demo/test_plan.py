@@ -12,8 +12,8 @@ from crmsup.demo.people import plan_people
 from crmsup.demo.recommendation_plan import plan_recommendations
 from crmsup.demo.rows import seeded
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import RecommendationKind, RecommendationState
 from crmsup.records.models import AssociateStatus
+from crmsup.records.recommendations.models import RecommendationKind, RecommendationState
 
 TODAY = date(2025, 3, 14)
 

@@ -17,22 +17,16 @@ import pytest
 from sqlalchemy import select
 
 from crmsup.demo import policy_texts
-from crmsup.records import note_service, policy_service
 from crmsup.records.actor import Actor
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database
 from crmsup.records.models import Associate, AssociateStatus, Team, User
-from crmsup.records.note_dto import NoteChanges
-from crmsup.records.note_rules import first_response_due, responded_late
-from crmsup.records.policy_models import (
-    ClaimOutcome,
-    ClaimState,
-    ClientClaim,
-    Note,
-    NoteKind,
-    PolicyAssociateAck,
-    PolicyVersion,
-)
+from crmsup.records.notes import service as note_service
+from crmsup.records.notes.dto import NoteChanges
+from crmsup.records.notes.models import ClaimOutcome, ClaimState, ClientClaim, Note, NoteKind
+from crmsup.records.notes.rules import first_response_due, responded_late
+from crmsup.records.people.auth import login
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.models import PolicyAssociateAck, PolicyVersion
 from crmsup.security.permissions import Role
 from tests.helpers.demo_db import Demo, sqlite_demo
 
@@ -146,7 +140,8 @@ def test_the_inbox_shows_missing_acknowledgements_and_open_claims(demo: Demo) ->
     team = people[open_claims[0].associate_id][1]
     supervisor = _supervisor(demo, team)
     items = policy_service.due_items(db, supervisor, EVENING)
-    claims = {i.record_id: i.due_at for i in items if i.kind == "claim.first_response"}
+    claims = {i.record_id: i.due_at for i in note_service.due_items(db, supervisor, EVENING)}
+    assert all(i.kind == "policy.acknowledge" for i in items)
     assert claims == {
         claim_id: first_response_due(received)
         for claim_id, associate_id, received in open_claims

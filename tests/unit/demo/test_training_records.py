@@ -19,11 +19,12 @@ import pytest
 from sqlalchemy import select
 
 from crmsup.demo import training_records, training_texts
-from crmsup.records import training_course_service, training_service
 from crmsup.records.database import Database
 from crmsup.records.models import Associate, AssociateStatus
-from crmsup.records.training_dto import NewCompletion
-from crmsup.records.training_models import (
+from crmsup.records.training import courses as training_course_service
+from crmsup.records.training import service as training_service
+from crmsup.records.training.dto import NewCompletion
+from crmsup.records.training.models import (
     AssignmentState,
     CourseKind,
     TrainingAdmission,
@@ -33,7 +34,7 @@ from crmsup.records.training_models import (
     TrainingCourse,
     TrainingCourseTitle,
 )
-from crmsup.records.training_rules import CourseStatus, DueKind, expires_on
+from crmsup.records.training.rules import CourseStatus, DueKind, expires_on
 from tests.helpers.demo_db import Demo, sqlite_demo
 
 PASSWORD = "demo passphrase for tests"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.audit_service import verify
+from crmsup.records.audit_trail.service import verify
 from crmsup.records.database import open_database
 from crmsup.records.models import AuditEntry
 from tests.factories import Org

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from crmsup.records import checkpoints
-from crmsup.records.associate_service import list_roster
-from crmsup.records.audit_query import list_entries
-from crmsup.records.audit_service import organisation_id, verify
+from crmsup.records.audit_trail.query import list_entries
+from crmsup.records.audit_trail.service import organisation_id, verify
 from crmsup.records.checkpoints import CheckpointStore, check_and_remember, replacing
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import AuditEntry, AuditHead
+from crmsup.records.people.associates import list_roster
 from crmsup.security.audit_chain import Checkpoint
 from tests.factories import Org
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmsup.records.retention_service import MAX_MONTHS
-from crmsup.records.working_days import add_months, add_working_days
+from crmsup.records.dates import add_months, add_working_days
+from crmsup.records.upkeep.retention import MAX_MONTHS
 
 
 @pytest.mark.parametrize(

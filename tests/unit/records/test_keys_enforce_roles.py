@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import grant_service, org_service, user_service
-from crmsup.records.associate_service import get_associate, list_roster
-from crmsup.records.auth_service import login
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.keyring import TEAM_KEY_PURPOSE, data_cipher, unseal_scope_key
@@ -20,6 +17,11 @@ from crmsup.records.models import (
     TeamSupervisor,
     User,
 )
+from crmsup.records.people import grants as grant_service
+from crmsup.records.people import org as org_service
+from crmsup.records.people import users as user_service
+from crmsup.records.people.associates import get_associate, list_roster
+from crmsup.records.people.auth import login
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key, read_recovery_sheet, recovery_sheet

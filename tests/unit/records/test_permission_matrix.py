@@ -17,37 +17,33 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crmsup.records import (
-    associate_service,
-    audit_service,
-    auth_service,
-    backup_service,
-    erasure_service,
-    grant_service,
-    org_service,
-    recovery_service,
-    retention_service,
-    status_service,
-    user_service,
-)
 from crmsup.records.actor import Actor
-from crmsup.records.dto import NewAssociate
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.errors import PermissionDenied
 from crmsup.records.models import AssociateStatus, AuditEntry
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people import auth as auth_service
+from crmsup.records.people import grants as grant_service
+from crmsup.records.people import org as org_service
+from crmsup.records.people import recovery as recovery_service
+from crmsup.records.people import status as status_service
+from crmsup.records.people import users as user_service
+from crmsup.records.people.dto import NewAssociate
+from crmsup.records.upkeep import backup as backup_service
+from crmsup.records.upkeep import erasure as erasure_service
+from crmsup.records.upkeep import retention as retention_service
 from crmsup.security.permissions import MATRIX, Action, Role, scope_of
 from crmsup.security.recovery import read_recovery_sheet
 from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org, add_associate
 from tests.helpers.matrix import Executor
-from tests.unit.records import (
-    matrix_access,
-    matrix_attendance,
-    matrix_development,
-    matrix_discipline,
-    matrix_policy,
-    matrix_recommendations,
-    matrix_reviews,
-    matrix_training,
-)
+from tests.unit.records.access import matrix as matrix_access
+from tests.unit.records.attendance import matrix as matrix_attendance
+from tests.unit.records.development import matrix as matrix_development
+from tests.unit.records.discipline import matrix as matrix_discipline
+from tests.unit.records.policies import matrix as matrix_policy
+from tests.unit.records.recommendations import matrix as matrix_recommendations
+from tests.unit.records.reviews import matrix as matrix_reviews
+from tests.unit.records.training import matrix as matrix_training
 
 
 def _password_of(actor: Actor) -> str:

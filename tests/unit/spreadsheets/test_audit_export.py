@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from crmsup.records.associate_service import get_associate
-from crmsup.records.audit_query import AuditFilter, AuditRow, list_entries
-from crmsup.records.audit_service import verify
+from crmsup.records.audit_trail.query import AuditFilter, AuditRow, list_entries
+from crmsup.records.audit_trail.service import verify
 from crmsup.records.errors import PermissionDenied, ValidationFailed
+from crmsup.records.people.associates import get_associate
 from crmsup.spreadsheets import audit_export
 from crmsup.spreadsheets.audit_export import HEADERS, SheetFormat, export_entries, format_for
 from tests.factories import Org, add_associate

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from crmsup.records.database import open_database
-from crmsup.records.info_service import DatabaseInfo, database_info
+from crmsup.records.people.info import DatabaseInfo, database_info
 from crmsup.ui.main_window import INIT_COMMAND, MainWindow
 from crmsup.ui.tasks import TaskRunner
 from tests.helpers.qt_waits import OPENING_MS

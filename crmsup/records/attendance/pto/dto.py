@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from crmsup.records.attendance_models import AccrualFrequency, PtoRequestState
-from crmsup.records.pto_rules import DEFAULT_ANCHOR, LedgerLine
+from crmsup.records.attendance.models import AccrualFrequency, PtoRequestState
+from crmsup.records.attendance.pto.rules import DEFAULT_ANCHOR, LedgerLine
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmsup.records.attendance_models import (
+from crmsup.records.attendance.models import (
     AttendanceEvent,
     AttendanceKind,
     PtoAccrualRule,
@@ -20,8 +20,8 @@ from crmsup.records.attendance_models import (
     PtoRequest,
     PtoRequestState,
 )
+from crmsup.records.attendance.pto.rules import AccrualRule, LedgerLine, LineKind, Movement, ledger
 from crmsup.records.models import Associate
-from crmsup.records.pto_rules import AccrualRule, LedgerLine, LineKind, Movement, ledger
 
 EVENT_SOURCE = "attendance_event"
 REQUEST_SOURCE = "pto_request"

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from crmsup.records.attendance_models import PtoRequestState
+from crmsup.records.attendance.models import PtoRequestState
+from crmsup.records.attendance.pto.rules import check_hours
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.pto_rules import check_hours
 
 DECIDE_WITHIN_DAYS = 2
 #: The longest request: a quarter of a year.

@@ -25,14 +25,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_content import REQUEST, in_file, request_detail, stale, text
-from crmsup.records.attendance_models import PtoRequest, PtoRequestState
+from crmsup.records.attendance.content import REQUEST, in_file, request_detail, stale, text
+from crmsup.records.attendance.models import PtoRequest, PtoRequestState
+from crmsup.records.attendance.pto.dto import NewRequest, RequestDetail
+from crmsup.records.attendance.pto.ledger import REQUEST_SOURCE, ledger_of
+from crmsup.records.attendance.pto.request_rules import (
+    RequestStep,
+    check_cancel,
+    check_request,
+    next_state,
+)
+from crmsup.records.attendance.pto.rules import LineKind, Movement, lowest_from
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.pto_dto import NewRequest, RequestDetail
-from crmsup.records.pto_ledger_content import REQUEST_SOURCE, ledger_of
-from crmsup.records.pto_request_rules import RequestStep, check_cancel, check_request, next_state
-from crmsup.records.pto_rules import LineKind, Movement, lowest_from
 from crmsup.records.sealed_fields import seal
 from crmsup.records.subject import Subject, checked, checked_session, cipher_for
 from crmsup.records.types import utcnow

@@ -25,9 +25,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from crmsup.records.attendance_models import AccrualFrequency
+from crmsup.records.attendance.models import AccrualFrequency
+from crmsup.records.dates import add_months
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.working_days import add_months
 
 ZERO = Decimal("0.00")
 #: The biweekly anchor a rule gets when HR gives none: a Friday, a common pay day.

@@ -21,20 +21,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_content import text
-from crmsup.records.attendance_models import PtoAccrualRule, PtoAdjustment
-from crmsup.records.database import Database
-from crmsup.records.errors import StaleEdit, ValidationFailed
-from crmsup.records.names import usernames
-from crmsup.records.pto_dto import (
+from crmsup.records.attendance.content import text
+from crmsup.records.attendance.models import PtoAccrualRule, PtoAdjustment
+from crmsup.records.attendance.pto.dto import (
     AccrualRuleDetail,
     AccrualRuleSpec,
     AdjustmentDetail,
     PtoBalance,
     PtoLedger,
 )
-from crmsup.records.pto_ledger_content import ADJUSTMENT_SOURCE, ledger_of
-from crmsup.records.pto_rules import balance_on, check_hours, lowest_from
+from crmsup.records.attendance.pto.ledger import ADJUSTMENT_SOURCE, ledger_of
+from crmsup.records.attendance.pto.rules import balance_on, check_hours, lowest_from
+from crmsup.records.database import Database
+from crmsup.records.errors import StaleEdit, ValidationFailed
+from crmsup.records.names import usernames
 from crmsup.records.scope import require
 from crmsup.records.stale_edits import stale_edit
 from crmsup.records.subject import checked, checked_session, cipher_for

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from crmsup.records import access_service
-from crmsup.records.access_dto import AccessRequestDetail, LineSpec, NewAccessRequest
-from crmsup.records.access_models import AccessKind
+from crmsup.records.access import service as access_service
+from crmsup.records.access.dto import AccessRequestDetail, LineSpec, NewAccessRequest
+from crmsup.records.access.models import AccessKind
 from crmsup.records.actor import Actor
 from crmsup.security.permissions import Action
 from tests.factories import Org, add_associate

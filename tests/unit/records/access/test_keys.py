@@ -8,14 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import delete, select
 
-from crmsup.records import (
-    access_service,
-    discipline_service,
-    grant_service,
-    recovery_service,
-    user_service,
-)
-from crmsup.records.auth_service import login
+from crmsup.records.access import service as access_service
+from crmsup.records.discipline import service as discipline_service
 from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.keyring import (
     DATA_KEY_PURPOSE,
@@ -25,12 +19,16 @@ from crmsup.records.keyring import (
     unseal_scope_key,
 )
 from crmsup.records.models import AssociateKey, ScopeKey, SealedKey
+from crmsup.records.people import grants as grant_service
+from crmsup.records.people import recovery as recovery_service
+from crmsup.records.people import users as user_service
+from crmsup.records.people.auth import login
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import read_recovery_sheet
 from crmsup.security.wrapping import unwrap_key
 from tests.factories import PASSWORD, Org, add_associate
-from tests.unit.records.matrix_access import TODAY, filed
+from tests.unit.records.access.matrix import TODAY, filed
 
 
 def _holds_access_key(org: Org, user_id: uuid.UUID) -> bool:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmsup.records.access_dto import LineSpec
-from crmsup.records.access_models import AccessKind, AccessState, LineAction
-from crmsup.records.access_rules import (
+from crmsup.records.access.dto import LineSpec
+from crmsup.records.access.models import AccessKind, AccessState, LineAction
+from crmsup.records.access.rules import (
     AccessStep,
     age_in_days,
     approval_due,
@@ -19,8 +19,8 @@ from crmsup.records.access_rules import (
     parse_line,
     provision_due,
 )
+from crmsup.records.dates import add_working_days
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.working_days import add_working_days
 
 S = AccessState
 

@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import access_service as service
-from crmsup.records import status_service
-from crmsup.records.access_dto import AccessChanges, LineSpec
-from crmsup.records.access_models import (
+from crmsup.records.access import service
+from crmsup.records.access.dto import AccessChanges, LineSpec
+from crmsup.records.access.models import (
     AccessKind,
     AccessRequest,
     AccessState,
@@ -20,8 +19,9 @@ from crmsup.records.access_models import (
 )
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AssociateStatus, AuditEntry
+from crmsup.records.people import status as status_service
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_access import TODAY, approved, filed, new_request
+from tests.unit.records.access.matrix import TODAY, approved, filed, new_request
 
 S = AccessState
 NAMES = ("Ørjan", "Bøe")

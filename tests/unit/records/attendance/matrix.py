@@ -11,17 +11,15 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from crmsup.records import (
-    attendance_rules_service,
-    attendance_service,
-    pto_request_service,
-    pto_service,
-)
 from crmsup.records.actor import Actor
-from crmsup.records.attendance_dto import EventDetail, NewEvent
-from crmsup.records.attendance_models import AttendanceKind
-from crmsup.records.attendance_rules import DEFAULT_RULES
-from crmsup.records.pto_dto import NewRequest, RequestDetail
+from crmsup.records.attendance import service as attendance_service
+from crmsup.records.attendance import settings as attendance_rules_service
+from crmsup.records.attendance.dto import EventDetail, NewEvent
+from crmsup.records.attendance.models import AttendanceKind
+from crmsup.records.attendance.pto import requests as pto_request_service
+from crmsup.records.attendance.pto import service as pto_service
+from crmsup.records.attendance.pto.dto import NewRequest, RequestDetail
+from crmsup.records.attendance.rules import DEFAULT_RULES
 from crmsup.security.permissions import Action
 from tests.factories import Org, add_associate
 from tests.helpers.matrix import Executor

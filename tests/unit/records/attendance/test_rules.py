@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmsup.records.attendance_models import AttendanceKind as K
-from crmsup.records.attendance_rules import (
+from crmsup.records.attendance.models import AttendanceKind as K
+from crmsup.records.attendance.rules import (
     DEFAULT_RULES,
     PointRules,
     check_event,

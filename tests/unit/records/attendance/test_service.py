@@ -10,21 +10,19 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from crmsup.records import (
-    attendance_due,
-    attendance_rules_service,
-    attendance_service,
-    discipline_service,
-)
-from crmsup.records.attendance_dto import EventChanges, NewEvent
-from crmsup.records.attendance_models import AttendanceEvent
-from crmsup.records.attendance_models import AttendanceKind as K
+from crmsup.records.attendance import due as attendance_due
+from crmsup.records.attendance import service as attendance_service
+from crmsup.records.attendance import settings as attendance_rules_service
+from crmsup.records.attendance.dto import EventChanges, NewEvent
+from crmsup.records.attendance.models import AttendanceEvent
+from crmsup.records.attendance.models import AttendanceKind as K
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline.models import DisciplineCategory
 from crmsup.records.errors import PermissionDenied, StaleEdit, ValidationFailed
-from crmsup.records.file_models import DisciplineCategory
 from crmsup.records.models import AuditEntry
 from tests.factories import Org, add_associate
 from tests.helpers.discipline import COACHING, new_record
-from tests.unit.records.matrix_attendance import POINTS, TODAY, late
+from tests.unit.records.attendance.matrix import POINTS, TODAY, late
 
 NOTE = "Bus strike, called ahead"
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from crmsup.records import user_service
-from crmsup.records.associate_service import get_associate
-from crmsup.records.audit_query import AuditFilter, AuditRow, list_entries
-from crmsup.records.audit_service import verify
-from crmsup.records.auth_service import login
+from crmsup.records.audit_trail.query import AuditFilter, AuditRow, list_entries
+from crmsup.records.audit_trail.service import verify
 from crmsup.records.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
 from crmsup.records.models import AuditEntry
+from crmsup.records.people import users as user_service
+from crmsup.records.people.associates import get_associate
+from crmsup.records.people.auth import login
 from crmsup.security.permissions import Role
 from tests.factories import PASSWORD, Org, add_associate
 

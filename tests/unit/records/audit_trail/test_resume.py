@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from crmsup.records import audit_service
-from crmsup.records.audit_service import organisation_id, verify_as
+from crmsup.records.audit_trail import service as audit_service
+from crmsup.records.audit_trail.service import organisation_id, verify_as
 from crmsup.records.checkpoints import CheckpointStore
 from crmsup.records.database import Database
 from crmsup.security import verification_mark

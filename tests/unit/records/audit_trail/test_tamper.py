@@ -9,9 +9,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import delete, func, select, update
 
-from crmsup.records.associate_service import get_associate, list_roster
-from crmsup.records.audit_service import verify
+from crmsup.records.audit_trail.service import verify
 from crmsup.records.models import AuditEntry, AuditHead, User
+from crmsup.records.people.associates import get_associate, list_roster
 from crmsup.security.audit_chain import Checkpoint, EntryFields, entry_hash, sign
 from tests.factories import Org, add_associate
 

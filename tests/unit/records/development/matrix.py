@@ -11,16 +11,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from crmsup.records import coaching_service, development_service, scorecard_service
 from crmsup.records.actor import Actor
-from crmsup.records.development_dto import (
+from crmsup.records.development import coaching as coaching_service
+from crmsup.records.development import scorecards as scorecard_service
+from crmsup.records.development import service as development_service
+from crmsup.records.development.dto import (
     NewPlan,
     NewSession,
     PlanDetail,
     ScorecardDetail,
     ScorecardSpec,
 )
-from crmsup.records.scorecard_rules import ItemSpec
+from crmsup.records.development.scorecard_rules import ItemSpec
 from crmsup.security.permissions import Action
 from tests.factories import Org, add_associate
 from tests.helpers.matrix import Executor

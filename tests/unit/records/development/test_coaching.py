@@ -12,23 +12,23 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import coaching_evaluation_service as evaluations
-from crmsup.records import coaching_service as sessions
-from crmsup.records import scorecard_service
-from crmsup.records.development_dto import (
+from crmsup.records.development import coaching as sessions
+from crmsup.records.development import evaluations
+from crmsup.records.development import scorecards as scorecard_service
+from crmsup.records.development.dto import (
     EvaluationChanges,
     NewEvaluation,
     NewSession,
     ScorecardDetail,
     SessionChanges,
 )
-from crmsup.records.development_models import CallEvaluation, CoachingSession
+from crmsup.records.development.models import CallEvaluation, CoachingSession
+from crmsup.records.development.scorecard_rules import Answer, ItemSpec
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AuditEntry
-from crmsup.records.scorecard_rules import Answer, ItemSpec
 from tests.factories import Org, add_associate
 from tests.helpers.discipline import issue_coaching
-from tests.unit.records.matrix_development import TODAY, active_plan, new_plan, new_scorecard
+from tests.unit.records.development.matrix import TODAY, active_plan, new_plan, new_scorecard
 
 NOTES = "Agreed to paraphrase before each refund"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from crmsup.records import development_service as plans
+from crmsup.records.development import service as plans
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_development import active_plan, new_plan
+from tests.unit.records.development.matrix import active_plan, new_plan
 
 
 def test_updates_and_plans_due_in_scope(org: Org) -> None:

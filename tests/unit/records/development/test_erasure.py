@@ -7,20 +7,22 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from crmsup.records import coaching_evaluation_service, coaching_service, development_service
-from crmsup.records.development_dto import NewEvaluation, NewSession
-from crmsup.records.development_models import (
+from crmsup.records.development import coaching as coaching_service
+from crmsup.records.development import evaluations as coaching_evaluation_service
+from crmsup.records.development import service as development_service
+from crmsup.records.development.dto import NewEvaluation, NewSession
+from crmsup.records.development.models import (
     CallEvaluation,
     CoachingSession,
     DevelopmentPlan,
     DevelopmentUpdate,
     Scorecard,
 )
-from crmsup.records.erasure_service import erase_associate
 from crmsup.records.models import AssociateStatus
-from crmsup.records.status_service import set_status
+from crmsup.records.people.status import set_status
+from crmsup.records.upkeep.erasure import erase_associate
 from tests.factories import PASSWORD, Org
-from tests.unit.records.matrix_development import TODAY, active_plan, new_scorecard
+from tests.unit.records.development.matrix import TODAY, active_plan, new_scorecard
 
 
 def test_erasure_deletes_the_development_file(org: Org) -> None:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmsup.records.development_models import PlanState
-from crmsup.records.development_rules import (
+from crmsup.records.development.models import PlanState
+from crmsup.records.development.rules import (
     PlanStep,
     check_month,
     check_week,

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmsup.records.errors import ValidationFailed
-from crmsup.records.scorecard_rules import (
+from crmsup.records.development.scorecard_rules import (
     Answer,
     ItemRule,
     ItemSpec,
@@ -18,6 +17,7 @@ from crmsup.records.scorecard_rules import (
     clean_items,
     evaluation_score,
 )
+from crmsup.records.errors import ValidationFailed
 
 RULES = st.dictionaries(
     st.integers(0, 30),

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import scorecard_service as cards
-from crmsup.records.development_dto import ScorecardSpec
+from crmsup.records.development import scorecards as cards
+from crmsup.records.development.dto import ScorecardSpec
+from crmsup.records.development.scorecard_rules import ItemSpec
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AuditEntry
-from crmsup.records.scorecard_rules import ItemSpec
 from tests.factories import Org
-from tests.unit.records.matrix_development import ITEMS, new_scorecard
+from tests.unit.records.development.matrix import ITEMS, new_scorecard
 
 
 def test_a_scorecard_is_revised_retired_and_reactivated(org: Org) -> None:

@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import development_service as plans
-from crmsup.records.development_dto import NewPlan, PlanDetail
-from crmsup.records.development_models import DevelopmentPlan, DevelopmentUpdate, PlanState
+from crmsup.records.development import service as plans
+from crmsup.records.development.dto import NewPlan, PlanDetail
+from crmsup.records.development.models import DevelopmentPlan, DevelopmentUpdate, PlanState
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AuditEntry
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_development import GOALS, NOVEMBER, TODAY, active_plan, new_plan
+from tests.unit.records.development.matrix import GOALS, NOVEMBER, TODAY, active_plan, new_plan
 
 SECRET = "Talked through the refund script twice"
 

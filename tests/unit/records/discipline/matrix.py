@@ -11,11 +11,13 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from crmsup.records import discipline_levels_service, discipline_report, discipline_service
-from crmsup.records import discipline_workflow as workflow
 from crmsup.records.actor import Actor
-from crmsup.records.discipline_dto import NewDiscipline, NewLevel
-from crmsup.records.file_models import DisciplineCategory
+from crmsup.records.discipline import levels as discipline_levels_service
+from crmsup.records.discipline import report as discipline_report
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline import workflow
+from crmsup.records.discipline.dto import NewDiscipline, NewLevel
+from crmsup.records.discipline.models import DisciplineCategory
 from crmsup.security.permissions import Action
 from tests.factories import Org, add_associate
 from tests.helpers.matrix import Executor

@@ -8,18 +8,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from crmsup.records import attachment_service as attachments
-from crmsup.records import discipline_service as discipline
-from crmsup.records.discipline_dto import NewDiscipline
+from crmsup.records.discipline import attachments
+from crmsup.records.discipline import service as discipline
+from crmsup.records.discipline.dto import NewDiscipline
+from crmsup.records.discipline.models import Attachment, DisciplineCategory
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
-from crmsup.records.file_models import (
-    Attachment,
-    DisciplineCategory,
-    Review,
-    ReviewKind,
-    ReviewTemplate,
-)
 from crmsup.records.models import AuditEntry
+from crmsup.records.reviews.models import Review, ReviewKind, ReviewTemplate
 from tests.factories import Org, add_associate
 
 TODAY = date(2025, 6, 2)

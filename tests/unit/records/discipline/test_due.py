@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from crmsup.records import discipline_service as discipline
-from crmsup.records import discipline_workflow as workflow
-from crmsup.records.discipline_dto import NewDiscipline
+from crmsup.records.discipline import service as discipline
+from crmsup.records.discipline import workflow
+from crmsup.records.discipline.dto import NewDiscipline
+from crmsup.records.discipline.models import DisciplineCategory
 from crmsup.records.due import DueItem
-from crmsup.records.file_models import DisciplineCategory
 from tests.factories import Org, add_associate
 from tests.helpers.discipline import new_record
 

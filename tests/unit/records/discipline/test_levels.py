@@ -9,12 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import discipline_levels_service as levels
-from crmsup.records import discipline_service as discipline
-from crmsup.records import discipline_workflow as workflow
-from crmsup.records.discipline_dto import LevelChange, NewDiscipline, NewLevel
+from crmsup.records.discipline import levels, workflow
+from crmsup.records.discipline import service as discipline
+from crmsup.records.discipline.dto import LevelChange, NewDiscipline, NewLevel
+from crmsup.records.discipline.models import DisciplineCategory
 from crmsup.records.errors import PermissionDenied, StaleEdit, ValidationFailed
-from crmsup.records.file_models import DisciplineCategory
 from crmsup.records.models import AuditEntry
 from tests.factories import Org, add_associate
 

@@ -9,14 +9,15 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import discipline_report, org_service
-from crmsup.records import discipline_service as discipline
-from crmsup.records import discipline_workflow as workflow
 from crmsup.records.actor import Actor
-from crmsup.records.discipline_dto import ConsistencyReport, ConsistencyRow, NewDiscipline
+from crmsup.records.discipline import report as discipline_report
+from crmsup.records.discipline import service as discipline
+from crmsup.records.discipline import workflow
+from crmsup.records.discipline.dto import ConsistencyReport, ConsistencyRow, NewDiscipline
+from crmsup.records.discipline.models import DisciplineCategory
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import DisciplineCategory
 from crmsup.records.models import AuditEntry
+from crmsup.records.people import org as org_service
 from tests.factories import Org, add_associate
 
 COACHING, VERBAL, WRITTEN = uuid.UUID(int=1), uuid.UUID(int=2), uuid.UUID(int=3)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmsup.records.discipline_rules import (
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineState
+from crmsup.records.discipline.rules import (
     HistoryEntry,
     LevelRule,
     Step,
@@ -24,7 +25,6 @@ from crmsup.records.discipline_rules import (
     suggest,
 )
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import DisciplineCategory, DisciplineState
 
 S = DisciplineState
 CONDUCT = DisciplineCategory.CONDUCT

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import discipline_service as discipline
-from crmsup.records import discipline_workflow as workflow
-from crmsup.records.discipline_dto import CLEAR, DisciplineChanges
+from crmsup.records.discipline import service as discipline
+from crmsup.records.discipline import workflow
+from crmsup.records.discipline.dto import CLEAR, DisciplineChanges
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineState
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
-from crmsup.records.file_models import DisciplineCategory, DisciplineState
 from crmsup.records.models import AuditEntry
 from tests.factories import Org, add_associate
 from tests.helpers.discipline import (

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import discipline_service as discipline
-from crmsup.records import discipline_workflow as workflow
-from crmsup.records.discipline_dto import Acknowledged, DisciplineChanges
+from crmsup.records.discipline import service as discipline
+from crmsup.records.discipline import workflow
+from crmsup.records.discipline.dto import Acknowledged, DisciplineChanges
+from crmsup.records.discipline.models import Acknowledgement, DisciplineNote, DisciplineState
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import Acknowledgement, DisciplineNote, DisciplineState
 from tests.factories import Org, add_associate
 from tests.helpers.discipline import (
     COACHING,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import inspect, text
 
-from crmsup.records.audit_service import verify
+from crmsup.records.audit_trail.service import verify
 from crmsup.records.database import alembic_config, current_revision, head_revision
 from tests.factories import Org, add_associate
 

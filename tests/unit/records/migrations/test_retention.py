@@ -9,12 +9,12 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from crmsup.records.associate_service import get_associate
 from crmsup.records.database import alembic_config, current_revision, head_revision
-from crmsup.records.erasure_service import erase_associate
 from crmsup.records.models import Associate, AssociateStatus
-from crmsup.records.retention_service import set_legal_hold
-from crmsup.records.status_service import set_status
+from crmsup.records.people.associates import get_associate
+from crmsup.records.people.status import set_status
+from crmsup.records.upkeep.erasure import erase_associate
+from crmsup.records.upkeep.retention import set_legal_hold
 from tests.factories import PASSWORD, Org, add_associate
 
 

@@ -9,14 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import note_service
 from crmsup.records.actor import Actor
 from crmsup.records.errors import PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AuditEntry
-from crmsup.records.note_dto import ClaimChanges, ClaimDetail
-from crmsup.records.policy_models import ClaimOutcome, ClientClaim
+from crmsup.records.notes import service as note_service
+from crmsup.records.notes.dto import ClaimChanges, ClaimDetail
+from crmsup.records.notes.models import ClaimOutcome, ClientClaim
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_policy import MONDAY_9, claim
+from tests.unit.records.policies.matrix import MONDAY_9, claim
 
 LATER = MONDAY_9 + timedelta(minutes=10)
 

@@ -8,20 +8,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import erasure_service, note_service, policy_service, status_service
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AssociateStatus, AuditEntry
-from crmsup.records.note_dto import ClaimDetail, NewClaim, NewNote, NoteChanges
-from crmsup.records.policy_models import (
-    ClaimOutcome,
-    ClaimState,
-    ClientClaim,
-    Note,
-    NoteKind,
-    PolicyAssociateAck,
-)
+from crmsup.records.notes import service as note_service
+from crmsup.records.notes.dto import ClaimDetail, NewClaim, NewNote, NoteChanges
+from crmsup.records.notes.models import ClaimOutcome, ClaimState, ClientClaim, Note, NoteKind
+from crmsup.records.people import status as status_service
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.models import PolicyAssociateAck
+from crmsup.records.upkeep import erasure as erasure_service
 from tests.factories import PASSWORD, Org, add_associate
-from tests.unit.records.matrix_policy import MONDAY_9, TODAY, claim, note, publish
+from tests.unit.records.policies.matrix import MONDAY_9, TODAY, claim, note, publish
 
 
 def _entries(org: Org, action: str) -> list[tuple[str, str]]:
@@ -123,9 +120,7 @@ def test_a_claim_goes_from_open_to_closed_and_shows_in_the_inbox_while_open(org:
     assert (logged.state, logged.client, logged.late) == (ClaimState.OPEN, "Client 4711", False)
     assert logged.respond_by == MONDAY_9 + timedelta(minutes=30)
     (item,) = [
-        i
-        for i in policy_service.due_items(org.db, org.sup_a, MONDAY_9)
-        if i.kind.startswith("claim")
+        i for i in note_service.due_items(org.db, org.sup_a, MONDAY_9) if i.kind.startswith("claim")
     ]
     assert (item.kind, item.record_id, item.employee_no, item.due_at) == (
         "claim.first_response",
@@ -133,7 +128,7 @@ def test_a_claim_goes_from_open_to_closed_and_shows_in_the_inbox_while_open(org:
         "E100",
         MONDAY_9 + timedelta(minutes=30),
     )
-    assert policy_service.due_items(org.db, org.sup_b, MONDAY_9) == ()
+    assert note_service.due_items(org.db, org.sup_b, MONDAY_9) == ()
     later = MONDAY_9 + timedelta(minutes=45)
     with pytest.raises(ValidationFailed, match="closed only when responded"):
         note_service.close_claim(
@@ -153,7 +148,7 @@ def test_a_claim_goes_from_open_to_closed_and_shows_in_the_inbox_while_open(org:
         "manager",
         True,
     )
-    assert policy_service.due_items(org.db, org.sup_a, later) == ()
+    assert note_service.due_items(org.db, org.sup_a, later) == ()
     with pytest.raises(StaleEdit, match="changed by manager"):
         note_service.close_claim(
             org.db, org.sup_a, "E100", logged.id, ClaimOutcome.UPHELD, expected_version=1, now=later

@@ -11,23 +11,21 @@ from datetime import date
 import pytest
 from sqlalchemy import event, select
 
-from crmsup.records import (
-    associate_file_service,
-    attachment_service,
-    discipline_service,
-    discipline_workflow,
-    erasure_service,
-    recommendation_service,
-    review_service,
-    status_service,
-)
-from crmsup.records.associate_file_service import AssociateFile
+from crmsup.records.discipline import attachments as attachment_service
+from crmsup.records.discipline import service as discipline_service
+from crmsup.records.discipline import workflow as discipline_workflow
 from crmsup.records.errors import NotFound, PermissionDenied
 from crmsup.records.models import AssociateStatus, AuditEntry
+from crmsup.records.overview import file as associate_file_service
+from crmsup.records.overview.file import AssociateFile
+from crmsup.records.people import status as status_service
+from crmsup.records.recommendations import service as recommendation_service
+from crmsup.records.reviews import service as review_service
+from crmsup.records.upkeep import erasure as erasure_service
 from tests.factories import PASSWORD, Org, add_associate
 from tests.helpers.discipline import TODAY, new_record
-from tests.unit.records.matrix_reviews import draft, new_template, rate_all
-from tests.unit.records.recommendation_setup import new_draft
+from tests.unit.records.recommendations.builders import new_draft
+from tests.unit.records.reviews.matrix import draft, new_template, rate_all
 
 
 def _fill(org: Org, records: int, first_month: int = 1) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from crmsup.records import associate_service, note_claims, policy_service
-from crmsup.records.dto import NewAssociate
-from crmsup.records.inbox_service import inbox
-from crmsup.records.note_dto import NewClaim
-from crmsup.records.policy_dto import NewVersion
+from crmsup.records.notes import claims as note_claims
+from crmsup.records.notes.dto import NewClaim
+from crmsup.records.overview.inbox import inbox
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people.dto import NewAssociate
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.dto import NewVersion
 from tests.factories import Org
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from crmsup.records.associate_service import add_associate, get_associate, list_roster
 from crmsup.records.database import backup_sqlite
-from crmsup.records.dto import NewAssociate
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.models import Associate, AssociateStatus
+from crmsup.records.people.associates import add_associate, get_associate, list_roster
+from crmsup.records.people.dto import NewAssociate
 from crmsup.security.errors import IntegrityFailure
 from tests.factories import Org
 from tests.factories import add_associate as add_orjan

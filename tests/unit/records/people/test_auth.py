@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import user_service
-from crmsup.records.accounts import kdf_params_of
-from crmsup.records.auth_service import change_password, login
 from crmsup.records.errors import AuthenticationFailed, LockedOut, ValidationFailed
 from crmsup.records.models import SealedKey, User
+from crmsup.records.people import users as user_service
+from crmsup.records.people.accounts import kdf_params_of
+from crmsup.records.people.auth import change_password, login
 from crmsup.records.types import utcnow
 from crmsup.security.kdf import DEFAULT_PARAMS, KdfParams
 from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org

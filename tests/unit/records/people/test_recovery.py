@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete
 
-from crmsup.records import recovery_service, user_service
-from crmsup.records.associate_service import get_associate
-from crmsup.records.auth_service import login
 from crmsup.records.errors import PermissionDenied
 from crmsup.records.models import SealedKey
+from crmsup.records.people import recovery as recovery_service
+from crmsup.records.people import users as user_service
+from crmsup.records.people.associates import get_associate
+from crmsup.records.people.auth import login
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key, read_recovery_sheet

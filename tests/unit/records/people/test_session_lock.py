@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import user_service
-from crmsup.records.audit_service import verify
-from crmsup.records.auth_service import lock, login, logout, unlock
+from crmsup.records.audit_trail.service import verify
 from crmsup.records.errors import AuthenticationFailed, LockedOut
 from crmsup.records.models import AuditEntry
+from crmsup.records.people import users as user_service
+from crmsup.records.people.auth import lock, login, logout, unlock
 from crmsup.security.lockout import MAX_FAILED_LOGINS
 from crmsup.security.permissions import Role
 from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from crmsup.records.associate_service import add_associate, get_associate
-from crmsup.records.dto import NewAssociate
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import Associate, AssociateStatus, AuditEntry
-from crmsup.records.status_service import check_status, set_status
+from crmsup.records.people.associates import add_associate, get_associate
+from crmsup.records.people.dto import NewAssociate
+from crmsup.records.people.status import check_status, set_status
 from tests.factories import Org
 from tests.factories import add_associate as add_orjan
 

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmsup.records import recommendation_service
-from crmsup.records.associate_service import get_associate
-from crmsup.records.associate_transfer import FIELDS, move_associate
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import Recommendation, RecommendationKind
 from crmsup.records.keyring import data_cipher, team_scope_key
 from crmsup.records.models import Associate, AssociateKey, AuditEntry, Team
-from crmsup.records.recommendation_dto import NewRecommendation
+from crmsup.records.people.associates import get_associate
+from crmsup.records.people.transfer import FIELDS, move_associate
+from crmsup.records.recommendations import service as recommendation_service
+from crmsup.records.recommendations.dto import NewRecommendation
+from crmsup.records.recommendations.models import Recommendation, RecommendationKind
 from tests.factories import Org, add_associate
 
 

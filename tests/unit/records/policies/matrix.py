@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from crmsup.records import note_service, policy_service
 from crmsup.records.actor import Actor
-from crmsup.records.note_dto import NewClaim, NewNote, NoteDetail
-from crmsup.records.policy_dto import NewVersion, PolicyVersionInfo
-from crmsup.records.policy_models import NoteKind
+from crmsup.records.notes import service as note_service
+from crmsup.records.notes.dto import NewClaim, NewNote, NoteDetail
+from crmsup.records.notes.models import NoteKind
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.dto import NewVersion, PolicyVersionInfo
 from crmsup.security.permissions import Action
 from tests.factories import Org, add_associate
 from tests.helpers.matrix import Executor

@@ -10,15 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from crmsup.records import policy_service
 from crmsup.records.actor import Actor
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.models import Associate, AuditEntry
-from crmsup.records.policy_content import current_version_ids
-from crmsup.records.policy_dto import NewVersion, Outstanding
-from crmsup.records.policy_models import Policy, PolicyVersion
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.content import current_version_ids
+from crmsup.records.policies.dto import NewVersion, Outstanding
+from crmsup.records.policies.models import Policy, PolicyVersion
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_policy import MONDAY_9, TODAY, publish
+from tests.unit.records.policies.matrix import MONDAY_9, TODAY, publish
 
 REASON = "Replaced by the new recording rules."
 WEDNESDAY = date(2026, 3, 4)

@@ -11,15 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.note_rules import (
+from crmsup.records.notes.models import ClaimState
+from crmsup.records.notes.rules import (
     ClaimStep,
     check_claim_times,
     clean_text,
     next_claim_state,
     responded_late,
 )
-from crmsup.records.policy_models import ClaimState
-from crmsup.records.policy_rules import (
+from crmsup.records.policies.rules import (
     BusinessHours,
     acknowledge_by,
     add_business_minutes,

@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from crmsup.records import policy_service
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import Associate, AuditEntry
-from crmsup.records.policy_dto import NewVersion
-from crmsup.records.policy_models import PolicyUserAck, PolicyVersion
+from crmsup.records.policies import service as policy_service
+from crmsup.records.policies.dto import NewVersion
+from crmsup.records.policies.models import PolicyUserAck, PolicyVersion
 from crmsup.security.permissions import Role
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_policy import MONDAY_9, TODAY, publish
+from tests.unit.records.policies.matrix import MONDAY_9, TODAY, publish
 
 TWO_HOURS_LATER = MONDAY_9 + timedelta(hours=2)
 

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmsup.records import recommendation_service as service
-from crmsup.records.file_models import Recommendation, RecommendationKind
 from crmsup.records.models import Associate, AuditEntry
-from crmsup.records.recommendation_dto import NewRecommendation, RecommendationDetail
+from crmsup.records.recommendations import service
+from crmsup.records.recommendations.dto import NewRecommendation, RecommendationDetail
+from crmsup.records.recommendations.models import Recommendation, RecommendationKind
 from tests.factories import Org
 
 K = RecommendationKind

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crmsup.records import recommendation_service as service
 from crmsup.records.actor import Actor
-from crmsup.records.file_models import RecommendationKind
-from crmsup.records.recommendation_dto import NewRecommendation, RecommendationDetail
+from crmsup.records.recommendations import service
+from crmsup.records.recommendations.dto import NewRecommendation, RecommendationDetail
+from crmsup.records.recommendations.models import RecommendationKind
 from crmsup.security.permissions import Action
 from tests.factories import Org, add_associate
 from tests.helpers.matrix import Executor

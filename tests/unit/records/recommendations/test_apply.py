@@ -10,17 +10,18 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select
 
-from crmsup.records import access_service, termination_hooks
-from crmsup.records import recommendation_service as service
-from crmsup.records.access_models import AccessKind, AccessState, LineAction
-from crmsup.records.associate_service import get_associate
+from crmsup.records import reactions as termination_hooks
+from crmsup.records.access import service as access_service
+from crmsup.records.access.models import AccessKind, AccessState, LineAction
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import RecommendationState
 from crmsup.records.keyring import team_scope_key
 from crmsup.records.models import Associate, AssociateKey, AssociateStatus, SealedKey, Team
+from crmsup.records.people.associates import get_associate
+from crmsup.records.recommendations import service
+from crmsup.records.recommendations.models import RecommendationState
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_access import TODAY, new_request
-from tests.unit.records.recommendation_setup import (
+from tests.unit.records.access.matrix import TODAY, new_request
+from tests.unit.records.recommendations.builders import (
     K,
     approved_by_manager,
     associate_id,

@@ -10,16 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crmsup.records import recommendation_service as service
-from crmsup.records.associate_service import get_associate
-from crmsup.records.candidate_service import (
-    add_candidate,
-    erase_candidate,
-    get_candidate,
-    list_candidates,
-    update_candidate,
-)
-from crmsup.records.erasure_service import erase_associate
 from crmsup.records.errors import (
     AuthenticationFailed,
     NotFound,
@@ -27,22 +17,32 @@ from crmsup.records.errors import (
     StaleEdit,
     ValidationFailed,
 )
-from crmsup.records.file_models import (
-    Candidate,
-    CandidateKey,
-    Recommendation,
-    RecommendationKind,
-    RecommendationState,
-)
 from crmsup.records.models import AssociateStatus, AuditEntry
-from crmsup.records.recommendation_dto import (
+from crmsup.records.people.associates import get_associate
+from crmsup.records.people.status import set_status
+from crmsup.records.recommendations import service
+from crmsup.records.recommendations.candidates import (
+    add_candidate,
+    erase_candidate,
+    get_candidate,
+    list_candidates,
+    update_candidate,
+)
+from crmsup.records.recommendations.dto import (
     CandidateChanges,
     CandidateDetail,
     NewCandidate,
     NewRecommendation,
     candidate_subject,
 )
-from crmsup.records.status_service import set_status
+from crmsup.records.recommendations.models import (
+    Candidate,
+    CandidateKey,
+    Recommendation,
+    RecommendationKind,
+    RecommendationState,
+)
+from crmsup.records.upkeep.erasure import erase_associate
 from tests.factories import PASSWORD, Org, add_associate
 
 NAMES = ("Grace", "Hopper", "grace@example.org")

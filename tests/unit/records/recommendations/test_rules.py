@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmsup.records.errors import PermissionDenied, ValidationFailed
-from crmsup.records.file_models import RecommendationKind, RecommendationState
 from crmsup.records.models import AssociateStatus
-from crmsup.records.recommendation_dto import Link
-from crmsup.records.recommendation_rules import (
+from crmsup.records.recommendations.dto import Link
+from crmsup.records.recommendations.models import RecommendationKind, RecommendationState
+from crmsup.records.recommendations.rules import (
     DRAFT_REMINDER_DAYS,
     MAX_LINKS,
     STEPS,

@@ -10,26 +10,16 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import recommendation_service as service
-from crmsup.records.associate_service import get_associate
+from crmsup.records.discipline.models import DisciplineCategory, DisciplineRecord
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
-from crmsup.records.file_models import (
-    DisciplineCategory,
-    DisciplineRecord,
-    Recommendation,
-    RecommendationState,
-)
-from crmsup.records.models import (
-    Associate,
-    AssociateStatus,
-)
-from crmsup.records.recommendation_dto import (
-    Link,
-    RecommendationChanges,
-)
-from crmsup.records.status_service import set_status
+from crmsup.records.models import Associate, AssociateStatus
+from crmsup.records.people.associates import get_associate
+from crmsup.records.people.status import set_status
+from crmsup.records.recommendations import service
+from crmsup.records.recommendations.dto import Link, RecommendationChanges
+from crmsup.records.recommendations.models import Recommendation, RecommendationState
 from tests.factories import Org, add_associate
-from tests.unit.records.recommendation_setup import (
+from tests.unit.records.recommendations.builders import (
     NOW,
     RATIONALE,
     K,

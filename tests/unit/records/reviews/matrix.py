@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from crmsup.records import review_service, review_template_service
 from crmsup.records.actor import Actor
-from crmsup.records.file_models import ReviewKind
-from crmsup.records.review_dto import (
+from crmsup.records.reviews import service as review_service
+from crmsup.records.reviews import templates as review_template_service
+from crmsup.records.reviews.dto import (
     CompetencySpec,
     NewReview,
     Rating,
@@ -22,6 +22,7 @@ from crmsup.records.review_dto import (
     TemplateDetail,
     TemplateSpec,
 )
+from crmsup.records.reviews.models import ReviewKind
 from crmsup.security.permissions import Action
 from tests.factories import Org, add_associate
 from tests.helpers.matrix import Executor

@@ -7,14 +7,15 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import update
 
-from crmsup.records import associate_service, status_service
-from crmsup.records import review_service as reviews
-from crmsup.records.dto import NewAssociate
-from crmsup.records.file_models import ReviewKind
 from crmsup.records.models import Associate, AssociateStatus
-from crmsup.records.review_dto import ReviewDetail, TemplateDetail
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people import status as status_service
+from crmsup.records.people.dto import NewAssociate
+from crmsup.records.reviews import service as reviews
+from crmsup.records.reviews.dto import ReviewDetail, TemplateDetail
+from crmsup.records.reviews.models import ReviewKind
 from tests.factories import Org
-from tests.unit.records.matrix_reviews import draft, new_template, rate_all
+from tests.unit.records.reviews.matrix import draft, new_template, rate_all
 
 TODAY = date(2025, 3, 10)
 

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.file_models import ReviewState
-from crmsup.records.review_dto import CompetencySpec, Rating, TemplateSpec
-from crmsup.records.review_rules import (
+from crmsup.records.reviews.dto import CompetencySpec, Rating, TemplateSpec
+from crmsup.records.reviews.models import ReviewState
+from crmsup.records.reviews.rules import (
     ReviewStep,
     allowed_steps,
     annual_review_due,

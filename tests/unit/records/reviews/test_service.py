@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from crmsup.records import review_service as reviews
 from crmsup.records.errors import (
     IntegrityFailure,
     NotFound,
@@ -19,12 +18,13 @@ from crmsup.records.errors import (
     StaleEdit,
     ValidationFailed,
 )
-from crmsup.records.file_models import Review, ReviewKind, ReviewState
 from crmsup.records.models import AuditEntry
-from crmsup.records.review_dto import NewReview, Rating, ReviewChanges, ReviewDetail
-from crmsup.records.review_template_service import set_active
+from crmsup.records.reviews import service as reviews
+from crmsup.records.reviews.dto import NewReview, Rating, ReviewChanges, ReviewDetail
+from crmsup.records.reviews.models import Review, ReviewKind, ReviewState
+from crmsup.records.reviews.templates import set_active
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_reviews import draft, new_template, rate_all
+from tests.unit.records.reviews.matrix import draft, new_template, rate_all
 
 SECRET = "Explains refunds with great patience"
 MARCH = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)

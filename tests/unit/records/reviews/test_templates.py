@@ -8,13 +8,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from crmsup.records import review_template_service as templates
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
-from crmsup.records.file_models import ReviewCompetency, ReviewTemplate
 from crmsup.records.models import AuditEntry
-from crmsup.records.review_dto import CompetencySpec, TemplateSpec
+from crmsup.records.reviews import templates
+from crmsup.records.reviews.dto import CompetencySpec, TemplateSpec
+from crmsup.records.reviews.models import ReviewCompetency, ReviewTemplate
 from tests.factories import Org, add_associate
-from tests.unit.records.matrix_reviews import COMPETENCIES, SCALE, draft, new_template, spec
+from tests.unit.records.reviews.matrix import COMPETENCIES, SCALE, draft, new_template, spec
 
 
 def _entries(org: Org, action: str) -> list[AuditEntry]:

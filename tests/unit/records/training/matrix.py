@@ -11,11 +11,13 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from crmsup.records import associate_service, training_course_service, training_service
 from crmsup.records.actor import Actor
-from crmsup.records.dto import AssociateDetail, NewAssociate
-from crmsup.records.training_dto import CompletionDetail, Course, CourseSpec, NewCompletion
-from crmsup.records.training_models import CourseKind
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people.dto import AssociateDetail, NewAssociate
+from crmsup.records.training import courses as training_course_service
+from crmsup.records.training import service as training_service
+from crmsup.records.training.dto import CompletionDetail, Course, CourseSpec, NewCompletion
+from crmsup.records.training.models import CourseKind
 from crmsup.security.permissions import Action
 from tests.factories import Org
 from tests.helpers.matrix import Executor

@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from crmsup.records import training_course_service as courses
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AuditEntry
-from crmsup.records.training_dto import CourseChanges
-from crmsup.records.training_models import CourseKind
+from crmsup.records.training import courses
+from crmsup.records.training.dto import CourseChanges
+from crmsup.records.training.models import CourseKind
 from tests.factories import Org
-from tests.unit.records.matrix_training import AGENT, add_course, course_spec
+from tests.unit.records.training.matrix import AGENT, add_course, course_spec
 
 
 def _entries(org: Org, action: str) -> int:

@@ -10,14 +10,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from crmsup.records import training_course_service
-from crmsup.records import training_service as training
 from crmsup.records.errors import NotFound, PermissionDenied
 from crmsup.records.models import AuditEntry
-from crmsup.records.training_compliance import ComplianceLine, TeamCompliance
-from crmsup.records.training_rules import CourseStatus
+from crmsup.records.training import courses as training_course_service
+from crmsup.records.training import service as training
+from crmsup.records.training.compliance import ComplianceLine, TeamCompliance
+from crmsup.records.training.rules import CourseStatus
 from tests.factories import Org
-from tests.unit.records.matrix_training import TODAY, agent, course_spec, passed
+from tests.unit.records.training.matrix import TODAY, agent, course_spec, passed
 
 
 def _scene(org: Org) -> None:

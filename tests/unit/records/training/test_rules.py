@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.training_dto import CourseSpec
-from crmsup.records.training_models import CourseKind
-from crmsup.records.training_rules import (
+from crmsup.records.training.dto import CourseSpec
+from crmsup.records.training.models import CourseKind
+from crmsup.records.training.rules import (
     DUE_SOON_DAYS,
     EXPIRING_DAYS,
     CourseStatus,

@@ -10,19 +10,21 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
-from crmsup.records import erasure_service, status_service, training_course_service
-from crmsup.records import training_service as training
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AssociateStatus, AuditEntry
-from crmsup.records.training_dto import CompletionChanges, NewCompletion
-from crmsup.records.training_models import (
+from crmsup.records.people import status as status_service
+from crmsup.records.training import courses as training_course_service
+from crmsup.records.training import service as training
+from crmsup.records.training.dto import CompletionChanges, NewCompletion
+from crmsup.records.training.models import (
     AssignmentState,
     TrainingAdmission,
     TrainingAssignment,
     TrainingCompletion,
 )
+from crmsup.records.upkeep import erasure as erasure_service
 from tests.factories import PASSWORD, Org
-from tests.unit.records.matrix_training import TODAY, add_course, agent, passed
+from tests.unit.records.training.matrix import TODAY, add_course, agent, passed
 
 
 def _count(org: Org, model: type[object]) -> int:

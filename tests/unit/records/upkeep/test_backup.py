@@ -11,10 +11,8 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, inspect, select, text
 
-from crmsup.records import associate_service, audit_service, backup_service, org_service
-from crmsup.records.auth_service import login
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import Database, alembic_config, head_revision, open_database
-from crmsup.records.dto import NewAssociate
 from crmsup.records.errors import (
     AuthenticationFailed,
     PermissionDenied,
@@ -22,6 +20,11 @@ from crmsup.records.errors import (
     ValidationFailed,
 )
 from crmsup.records.models import AuditEntry
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people import org as org_service
+from crmsup.records.people.auth import login
+from crmsup.records.people.dto import NewAssociate
+from crmsup.records.upkeep import backup as backup_service
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.recovery import new_recovery_key, recovery_sheet
 from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org, add_associate

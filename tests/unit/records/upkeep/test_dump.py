@@ -14,7 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from crmsup.records.backup_dump import (
+from crmsup.records.database import alembic_config, head_revision
+from crmsup.records.engine import create_engine_for
+from crmsup.records.models import User
+from crmsup.records.schema import METADATA
+from crmsup.records.upkeep.dump import (
     decode,
     encode,
     iter_lines,
@@ -23,9 +27,6 @@ from crmsup.records.backup_dump import (
     row_counts,
     write_dump,
 )
-from crmsup.records.database import alembic_config, head_revision
-from crmsup.records.engine import create_engine_for
-from crmsup.records.models import Base, User
 from crmsup.security.errors import IntegrityFailure
 from tests.factories import Org
 
@@ -40,7 +41,7 @@ def _dump(org: Org) -> list[bytes]:
 def _load(engine: Engine, lines: list[bytes]) -> None:
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), head_revision())
-        connection.execute(Base.metadata.tables["audit_head"].delete())  # the migration's seed
+        connection.execute(METADATA.tables["audit_head"].delete())  # the migration's seed
         load_dump(connection, read_dump(lines, head_revision(), batch=3))
 
 
@@ -50,7 +51,7 @@ def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             t.name: [
                 tuple(r) for r in connection.execute(select(t).order_by(*t.primary_key.columns))
             ]
-            for t in Base.metadata.sorted_tables
+            for t in METADATA.sorted_tables
         }
 
 
@@ -93,7 +94,7 @@ def test_accounts_that_confirm_each_other_load_in_any_order(org: Org, tmp_path: 
 
 def test_no_table_has_a_counter_that_a_load_would_leave_behind() -> None:
     """Loaded rows keep their keys; an autoincrement key would also need its sequence moved."""
-    assert [t.name for t in Base.metadata.sorted_tables if t.autoincrement_column is not None] == []
+    assert [t.name for t in METADATA.sorted_tables if t.autoincrement_column is not None] == []
 
 
 @given(
@@ -146,7 +147,7 @@ def test_a_whole_dump_reads_from_chunks(org: Org) -> None:
     chunks = [payload[i : i + 7] for i in range(0, len(payload), 7)]
     counts = row_counts(read_dump(iter_lines(chunks), head_revision()))
     assert counts["users"] == 6
-    assert list(counts) == [t.name for t in Base.metadata.sorted_tables]
+    assert list(counts) == [t.name for t in METADATA.sorted_tables]
 
 
 def _malformed(lines: list[bytes], how: str) -> list[bytes]:

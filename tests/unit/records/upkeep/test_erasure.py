@@ -7,18 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from crmsup.records import audit_service, org_service
-from crmsup.records.associate_service import add_associate, get_associate, list_roster
-from crmsup.records.auth_service import login
+from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import Database, backup_sqlite
-from crmsup.records.dto import NewAssociate
-from crmsup.records.erasure_service import ENCRYPTED_COLUMNS, ERASED_ROWS, erase_associate
-from crmsup.records.errors import (
-    AuthenticationFailed,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
+from crmsup.records.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import DATA_KEY_PURPOSE, TEAM_KEY_PURPOSE
 from crmsup.records.models import (
     Associate,
@@ -29,8 +20,13 @@ from crmsup.records.models import (
     ScopeKey,
     SealedKey,
 )
-from crmsup.records.retention_service import set_legal_hold
-from crmsup.records.status_service import set_status
+from crmsup.records.people import org as org_service
+from crmsup.records.people.associates import add_associate, get_associate, list_roster
+from crmsup.records.people.auth import login
+from crmsup.records.people.dto import NewAssociate
+from crmsup.records.people.status import set_status
+from crmsup.records.upkeep.erasure import ENCRYPTED_COLUMNS, ERASED_ROWS, erase_associate
+from crmsup.records.upkeep.retention import set_legal_hold
 from crmsup.security import wrapping
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.fields import FieldCipher

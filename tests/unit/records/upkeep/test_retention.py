@@ -8,9 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from crmsup.records.dates import add_months
 from crmsup.records.errors import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import Associate, AssociateStatus, AuditEntry
-from crmsup.records.retention_service import (
+from crmsup.records.people.status import set_status
+from crmsup.records.upkeep.retention import (
     DEFAULT_MONTHS,
     MAX_MONTHS,
     RecordKind,
@@ -19,8 +21,6 @@ from crmsup.records.retention_service import (
     set_legal_hold,
     set_policy,
 )
-from crmsup.records.status_service import set_status
-from crmsup.records.working_days import add_months
 from tests.factories import Org, add_associate
 
 #: Termination dates at and around month ends, where "plus N months" is easy to get wrong.

@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmsup.records.attendance_models import AccrualFrequency
-from crmsup.records.errors import ValidationFailed
-from crmsup.records.pto_rules import (
+from crmsup.records.attendance.models import AccrualFrequency
+from crmsup.records.attendance.pto.rules import (
     AccrualRule,
     LineKind,
     Movement,
@@ -22,7 +21,8 @@ from crmsup.records.pto_rules import (
     lowest_from,
     pay_days,
 )
-from crmsup.records.working_days import add_months
+from crmsup.records.dates import add_months
+from crmsup.records.errors import ValidationFailed
 
 D = Decimal
 MONTHLY, BIWEEKLY = AccrualFrequency.MONTHLY, AccrualFrequency.BIWEEKLY

@@ -10,17 +10,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from crmsup.records import associate_service, attendance_due, attendance_service, pto_service
-from crmsup.records import pto_request_service as requests
-from crmsup.records.attendance_dto import EventChanges, NewEvent
-from crmsup.records.attendance_models import AccrualFrequency, AttendanceKind, PtoRequestState
-from crmsup.records.dto import NewAssociate
+from crmsup.records.attendance import due as attendance_due
+from crmsup.records.attendance import service as attendance_service
+from crmsup.records.attendance.dto import EventChanges, NewEvent
+from crmsup.records.attendance.models import AccrualFrequency, AttendanceKind, PtoRequestState
+from crmsup.records.attendance.pto import requests
+from crmsup.records.attendance.pto import service as pto_service
+from crmsup.records.attendance.pto.dto import AccrualRuleSpec, NewRequest
+from crmsup.records.attendance.pto.rules import LineKind
 from crmsup.records.errors import PermissionDenied, StaleEdit, ValidationFailed
 from crmsup.records.models import AuditEntry
-from crmsup.records.pto_dto import AccrualRuleSpec, NewRequest
-from crmsup.records.pto_rules import LineKind
+from crmsup.records.people import associates as associate_service
+from crmsup.records.people.dto import NewAssociate
 from tests.factories import Org
-from tests.unit.records.matrix_attendance import TODAY, requested
+from tests.unit.records.attendance.matrix import TODAY, requested
 
 D = Decimal
 RULE = AccrualRuleSpec("Agent", date(2023, 1, 1), AccrualFrequency.MONTHLY, D(10), D(40), D(16), 3)

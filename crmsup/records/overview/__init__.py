@@ -1,0 +1,5 @@
+"""What reads across every area: an associate's whole file at once (`file`), and the inbox of
+what is due or overdue in the actor's scope (`inbox`).
+
+The one package that imports the areas' faces side by side; no area imports it.
+"""
