@@ -8,7 +8,10 @@ foreign-key order), the demo and the tests. An area's models import only the ker
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import MetaData
+from sqlalchemy.orm import InstrumentedAttribute
 
 from crmsup.records import models
 from crmsup.records.access import models as access_models
@@ -36,3 +39,21 @@ AREA_MODELS = (
 )
 
 METADATA: MetaData = models.Base.metadata
+
+#: The columns naming the associate in every area's tables, in the order erasure deletes
+#: their rows: issue 5's areas first (their rows may point at discipline records and
+#: reviews), then the associate's file. The associate's key is not here: deleting it is the
+#: shredding itself, and `upkeep.erasure` does it last.
+ERASED_ROWS: tuple[
+    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
+] = (
+    *access_models.ERASED_ROWS,
+    *development_models.ERASED_ROWS,
+    *policies_models.ERASED_ROWS,
+    *notes_models.ERASED_ROWS,
+    *attendance_models.ERASED_ROWS,
+    *training_models.ERASED_ROWS,
+    *discipline_models.ERASED_ROWS,
+    *reviews_models.ERASED_ROWS,
+    *recommendations_models.ERASED_ROWS,
+)

@@ -114,7 +114,7 @@ class AccessRequestLine(Base):
 
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
-#: these rows (`crmsup.records.erasure_service`). The name copy is under the access key, not
+#: these rows (`crmsup.records.upkeep.erasure`). The name copy is under the access key, not
 #: the associate's data key, so shredding that key would not reach it: the rows must go.
 ERASED_ROWS: tuple[
     InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...

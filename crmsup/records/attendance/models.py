@@ -202,7 +202,7 @@ class PtoRequest(Base):
 
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
-#: these rows (`crmsup.records.erasure_service`).
+#: these rows (`crmsup.records.upkeep.erasure`).
 ERASED_ROWS: tuple[
     InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
 ] = (PtoRequest.associate_id, PtoAdjustment.associate_id, AttendanceEvent.associate_id)

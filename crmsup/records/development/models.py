@@ -176,7 +176,7 @@ class CallEvaluation(Base):
 
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
-#: these rows (`crmsup.records.erasure_service`). Sessions and evaluations point at plans.
+#: these rows (`crmsup.records.upkeep.erasure`). Sessions and evaluations point at plans.
 ERASED_ROWS: tuple[
     InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
 ] = (

@@ -25,7 +25,7 @@ from sqlalchemy import (
     String,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from crmsup.records.models import Base, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
@@ -158,3 +158,10 @@ class Attachment(Base):
     content_enc: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     added_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+#: Columns naming the associate in this module's tables, children first: erasure deletes
+#: these rows (`crmsup.records.upkeep.erasure`).
+ERASED_ROWS: tuple[
+    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
+] = (DisciplineNote.associate_id, Attachment.associate_id, DisciplineRecord.associate_id)

@@ -91,7 +91,7 @@ class ClientClaim(Base):
 
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
-#: these rows (`crmsup.records.erasure_service`).
+#: these rows (`crmsup.records.upkeep.erasure`).
 ERASED_ROWS: tuple[
     InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
 ] = (Note.associate_id, ClientClaim.associate_id)

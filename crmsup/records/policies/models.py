@@ -140,7 +140,7 @@ class PolicyAssociateAck(Base):
 
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
-#: these rows (`crmsup.records.erasure_service`).
+#: these rows (`crmsup.records.upkeep.erasure`).
 ERASED_ROWS: tuple[
     InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
 ] = (PolicyAssociateAck.associate_id,)

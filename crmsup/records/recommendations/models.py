@@ -22,7 +22,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from crmsup.records.models import Base, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
@@ -124,3 +124,11 @@ class Recommendation(Base):
     __table_args__ = (
         CheckConstraint("(associate_id IS NULL) <> (candidate_id IS NULL)", name="one_subject"),
     )
+
+
+#: Columns naming the associate in this module's tables, children first: erasure deletes
+#: these rows (`crmsup.records.upkeep.erasure`). The candidate an associate was hired from
+#: is shredded apart, by `candidate_keys.shred_hired_as`.
+ERASED_ROWS: tuple[
+    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
+] = (Recommendation.associate_id,)

@@ -26,7 +26,7 @@ from sqlalchemy import (
     Text,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from crmsup.records.models import Base, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
@@ -106,3 +106,10 @@ class Review(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
     __table_args__ = (CheckConstraint("period_end >= period_start", name="period_ordered"),)
+
+
+#: Columns naming the associate in this module's tables, children first: erasure deletes
+#: these rows (`crmsup.records.upkeep.erasure`).
+ERASED_ROWS: tuple[
+    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
+] = (Review.associate_id,)

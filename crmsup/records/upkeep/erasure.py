@@ -24,24 +24,16 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from crmsup.records import audit, validation
-from crmsup.records.access import models as access_models
+from crmsup.records import audit, schema, validation
 from crmsup.records.actor import Actor
-from crmsup.records.attendance import models as attendance_models
 from crmsup.records.database import Database, clear_residue
 from crmsup.records.dates import add_months
-from crmsup.records.development import models as development_models
-from crmsup.records.discipline.models import Attachment, DisciplineNote, DisciplineRecord
 from crmsup.records.errors import NotFound, ValidationFailed
 from crmsup.records.models import Associate, AssociateKey, AssociateStatus, Team
-from crmsup.records.notes import models as notes_models
 from crmsup.records.people.auth import reauthenticate
-from crmsup.records.policies import models as policy_models
 from crmsup.records.recommendations.candidate_keys import shred_hired_as
-from crmsup.records.recommendations.models import Candidate, CandidateKey, Recommendation
-from crmsup.records.reviews.models import Review
+from crmsup.records.recommendations.models import Candidate, CandidateKey
 from crmsup.records.scope import require
-from crmsup.records.training import models as training_models
 from crmsup.records.types import utcnow
 from crmsup.records.upkeep.retention import RecordKind, months_for
 from crmsup.security.permissions import Action
@@ -49,26 +41,11 @@ from crmsup.security.permissions import Action
 ACTION = "associate.erase"
 
 #: The rows deleted with an associate, each named by its column that holds the associate's
-#: id, in the order they are deleted. Every record of the associate's file hangs off the
-#: associate, encrypted under the same data key: each table is listed here, before
+#: id, in the order they are deleted: every area's (`schema.ERASED_ROWS`), then
 #: `AssociateKey`, whose deletion is the shredding itself and comes last.
 ERASED_ROWS: tuple[
     InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (
-    # Issue 5's tables first: they may point at discipline records and reviews.
-    *access_models.ERASED_ROWS,
-    *development_models.ERASED_ROWS,
-    *policy_models.ERASED_ROWS,
-    *notes_models.ERASED_ROWS,
-    *attendance_models.ERASED_ROWS,
-    *training_models.ERASED_ROWS,
-    DisciplineNote.associate_id,
-    Attachment.associate_id,
-    DisciplineRecord.associate_id,
-    Review.associate_id,
-    Recommendation.associate_id,
-    AssociateKey.associate_id,
-)
+] = (*schema.ERASED_ROWS, AssociateKey.associate_id)
 
 #: Every encrypted column of the associate: emptied, so the tombstone keeps no ciphertext.
 ENCRYPTED_COLUMNS: tuple[str, ...] = tuple(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from crmsup.records import schema
 from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import Database, backup_sqlite
 from crmsup.records.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationFailed
@@ -67,6 +68,21 @@ def test_the_erasure_list_covers_every_encrypted_column_and_ends_with_the_key() 
     assert set(ENCRYPTED_COLUMNS) >= {"first_name_enc", "last_name_enc", "email_enc"}
     assert all(Associate.__table__.columns[c].nullable for c in ENCRYPTED_COLUMNS)
     assert ERASED_ROWS[-1] is AssociateKey.associate_id
+
+
+def test_the_erasure_list_names_every_table_that_points_at_an_associate() -> None:
+    # A table that points at associates but is missing here would keep a person's rows
+    # (their ciphertexts, under a key that is gone) after erasure, or fail it on a
+    # foreign key. `candidates.hired_as` is shredded apart (`shred_hired_as`).
+    pointing = {
+        (fk.parent.table.name, fk.parent.name)
+        for table in schema.METADATA.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name == "associates"
+    }
+    listed = {(column.class_.__tablename__, column.key) for column in ERASED_ROWS}
+    assert pointing - listed == {("candidates", "hired_as")}
+    assert len(listed) == len(ERASED_ROWS)
 
 
 def test_erasure_shreds_the_key_and_keeps_a_tombstone(org: Org) -> None:
