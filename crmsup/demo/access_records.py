@@ -7,7 +7,7 @@ under the organisation's access key, exactly as `access_service.file_request` se
 (`access_content.seal_text`: the request's table, column and id, the cipher's key id
 `access:<scope key id>`); the key's bytes reach the workers in what `prepare` returns, as the
 team keys do in `file_batch.Setting`. Systems and roles are plain lines; a new associate's
-lines done before a termination are what the termination's revocation (`termination_hooks`,
+lines done before a termination are what the termination's revocation (`reactions`,
 run after the batch's rows are written) finds to revoke.
 
 crmsup has been filing requests for `WINDOW_DAYS`: accounts of associates hired before that

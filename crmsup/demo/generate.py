@@ -238,7 +238,7 @@ def _hires(
 
 
 def _automatic_revocations(db: Database, tally: Tally) -> None:
-    """Count the revocations the terminations opened (`termination_hooks`) with the requests
+    """Count the revocations the terminations opened (`reactions`) with the requests
     the batches filed: the summary shows every request IT will find."""
     query = (
         select(AccessRequest.state, AccessRequest.kind, func.count())

@@ -4,7 +4,7 @@ candidate's) under the candidate's own key from `candidate_shredding.new_candida
 
 The approval chain is kept: the team's supervisor writes and submits, the site's manager
 decides first, HR last, each with their time and comment; an approved one is applied (its
-`applied_at` set, and for a termination the deprovisioning seam of `termination_hooks`
+`applied_at` set, and for a termination the deprovisioning seam of `reactions`
 called, as HR's approval would).
 """
 
@@ -20,7 +20,7 @@ from crmsup.demo import texts
 from crmsup.demo.people import Owner
 from crmsup.demo.recommendation_plan import RecPlan
 from crmsup.demo.rows import Row, Staff, Tally, at_work, full_row, insert_rows, table_of
-from crmsup.records import reactions as termination_hooks
+from crmsup.records import reactions
 from crmsup.records.actor import Actor
 from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.recommendations import candidate_keys as candidate_shredding
@@ -162,10 +162,10 @@ def after_approvals(
     ended: dict[uuid.UUID, date],
 ) -> None:
     """What HR's approval of a termination sets off beyond the associate's row: the
-    deprovisioning seam of `termination_hooks`, as `recommendation_apply` calls it.
+    deprovisioning seam of `reactions`, as `recommendation_apply` calls it.
     `terminations` holds (recommendation id, associate id); `ended` the dates."""
     for rec_id, associate_id in terminations:
-        termination_hooks.after_termination(
+        reactions.after_termination(
             session, actor, associate_id, ended[associate_id], recommendation_id=rec_id
         )
 

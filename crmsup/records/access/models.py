@@ -71,7 +71,7 @@ class AccessRequest(Base):
     state: Mapped[AccessState] = mapped_column(enum_column(AccessState, "access_state"), index=True)
     #: The day the change should take effect: a revocation's termination date, say.
     effective_on: Mapped[date | None] = mapped_column(Date)
-    #: Opened by a termination (`termination_hooks`), not by a person filing it.
+    #: Opened by a termination (`reactions`), not by a person filing it.
     automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The access key the `_enc` columns are sealed under.
     scope_key_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scope_keys.id"))

@@ -50,7 +50,7 @@ from crmsup.records.access.models import (
     AccessState,
     LineState,
 )
-from crmsup.records.access.revocation import person_name
+from crmsup.records.access.revocation import open_revocation, person_name
 from crmsup.records.access.rules import (
     AccessStep,
     clean_justification,
@@ -76,6 +76,7 @@ __all__ = [
     "file_request",
     "get_request",
     "list_requests",
+    "open_revocation",
     "provision_request",
     "update_request",
 ]

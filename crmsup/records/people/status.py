@@ -5,7 +5,7 @@ structural fields, so no key is needed; the change is audited as "associate.stat
 names of the fields that changed. Optimistic locking: the caller passes the version it read
 and a stale one is refused, naming who changed the record since (from the audit trail).
 A termination opens, in its own transaction, the revocation of the associate's access for IT
-(`termination_hooks`).
+(`reactions`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crmsup.records import audit, stale_edits, validation
-from crmsup.records import reactions as termination_hooks
+from crmsup.records import audit, reactions, stale_edits, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, StaleEdit, ValidationFailed
@@ -122,9 +121,7 @@ def set_status(
                 )
                 if terminates and termination_date is not None:
                     # The revocation of their access, for IT: with the termination or not at all.
-                    termination_hooks.after_termination(
-                        session, actor, associate_id, termination_date
-                    )
+                    reactions.after_termination(session, actor, associate_id, termination_date)
             return StatusChange(
                 employee_no, status, termination_date, associate.version, bool(fields)
             )

@@ -8,7 +8,7 @@ holders — and no longer for the old team's (DESIGN.md, "Keys" 4).
 
 Only someone who holds both teams' keys can do this; anyone else is refused, saying which key
 they lack, and nothing changes. The move is a step of an approved transfer or promotion
-(`recommendation_apply`): this module does not decide whether an associate may move, it does
+(`recommendations.apply`): this module does not decide whether an associate may move, it does
 the move inside the caller's transaction, which has already checked that.
 """
 
@@ -17,15 +17,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit
+from crmsup.records import audit, reactions
 from crmsup.records.actor import Actor
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
 from crmsup.records.keyring import holds_key, rewrap_data_key, team_scope_key
 from crmsup.records.models import Associate, AssociateKey, Team
-from crmsup.records.recommendations.models import Recommendation
 
 ACTION = "associate.transfer"
 #: What a transfer changes, as the audit entry names it.
@@ -50,7 +48,8 @@ def move_associate(
     recommendation_id: uuid.UUID | None = None,
 ) -> Transfer:
     """Move the associate to `target_team_id` in `session`, re-wrapping their data key, and
-    audit it ("associate.transfer"). Their recommendations follow them to the new team.
+    audit it ("associate.transfer"). Their recommendations follow them to the new team
+    (`reactions.after_transfer`).
 
     PermissionDenied when `actor` lacks either team's key; ValidationFailed for an erased
     associate or the team they are on already. Nothing is written before the checks pass.
@@ -78,13 +77,8 @@ def move_associate(
     rewrap_data_key(session, actor, key_row, target_key.id)
     associate.team_id = target.id
     session.flush()
-    # The team a recommendation's scope follows is the subject's team now.
-    session.execute(
-        update(Recommendation)
-        .where(Recommendation.associate_id == associate_id)
-        .values(team_id=target.id)
-        .execution_options(synchronize_session="fetch")
-    )
+    # What follows a move elsewhere (the recommendations' scope) follows it here.
+    reactions.after_transfer(session, associate_id, target.id)
     audit.append(
         session,
         ACTION,

@@ -5,7 +5,7 @@
   their data key re-wrapped (`associate_transfer`; the approver must hold both teams' keys,
   as HR does);
 - termination: status terminated on the proposed date (on or after the hire date,
-  `status_service.check_status`), then the termination hook (`termination_hooks`);
+  `status_service.check_status`), then the termination hook (`reactions`);
 - hire: nothing yet — a candidate becomes an associate only with an employee number, which
   HR gives with `hire_candidate`, in a transaction of its own.
 
@@ -23,8 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, validation
-from crmsup.records import reactions as termination_hooks
+from crmsup.records import audit, reactions, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import NotFound, ValidationFailed
@@ -88,9 +87,7 @@ def apply_approved(session: Session, actor: Actor, rec: Recommendation) -> None:
         fields = ["status", "termination_date"]
         _on_associate(session, actor, associate, STATUS_ACTION, fields, rec.id)
         changed += fields
-        termination_hooks.after_termination(
-            session, actor, associate.id, ended, recommendation_id=rec.id
-        )
+        reactions.after_termination(session, actor, associate.id, ended, recommendation_id=rec.id)
     audit.append(
         session,
         f"{ENTITY}.apply",

@@ -20,7 +20,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from crmsup.records import audit
 from crmsup.records.actor import Actor
@@ -66,6 +67,7 @@ __all__ = [
     "due_items",
     "find_link",
     "find_recommendation",
+    "follow_transfer",
     "get_recommendation",
     "hire_candidate",
     "hr_decide",
@@ -88,6 +90,17 @@ def find_link(db: Database, employee_no: str, text: str) -> Link:
     """A supporting record as typed (`discipline:ID`, `review:ID`) in the associate's file."""
     with db.transaction() as session:
         return lookup.find_link(session, employee_no, text)
+
+
+def follow_transfer(session: Session, associate_id: uuid.UUID, target_team_id: uuid.UUID) -> None:
+    """Move the team the associate's recommendations are scoped by to `target_team_id`, in
+    `session`: the reaction to a transfer (`crmsup.records.reactions.ON_TRANSFER`)."""
+    session.execute(
+        update(Recommendation)
+        .where(Recommendation.associate_id == associate_id)
+        .values(team_id=target_team_id)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def _transition(

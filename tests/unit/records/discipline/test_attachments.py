@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from crmsup.records import schema
 from crmsup.records.discipline import attachments
 from crmsup.records.discipline import service as discipline
 from crmsup.records.discipline.dto import NewDiscipline
@@ -20,6 +21,15 @@ from tests.factories import Org, add_associate
 TODAY = date(2025, 6, 2)
 NOTICE = b"%PDF-1.7 signed notice of Orjan Boe " + bytes(range(256)) * 4
 RECORDS = "discipline_records"
+
+
+def test_each_attachable_area_names_a_stored_table_of_the_associates_records() -> None:
+    # Named by table, not imported: a renamed table would leave attaching to find nothing.
+    for name, area in attachments.AREAS.items():
+        stored = schema.METADATA.tables[name]
+        assert area.table == name
+        assert {"id", "associate_id"} <= set(stored.columns.keys()), name
+    assert set(attachments.AREAS) == {"discipline_records", "reviews", "recommendations"}
 
 
 def _draft(org: Org) -> uuid.UUID:

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select
 
-from crmsup.records import reactions as termination_hooks
+from crmsup.records import reactions
 from crmsup.records.access import service as access_service
 from crmsup.records.access.models import AccessKind, AccessState, LineAction
 from crmsup.records.errors import PermissionDenied, ValidationFailed
@@ -132,7 +132,7 @@ def test_the_termination_hook_runs_in_the_approvals_transaction(
         calls.append((associate_id, ended))
         raise RuntimeError("the access service is down")
 
-    monkeypatch.setattr(termination_hooks, "after_termination", failing)
+    monkeypatch.setattr(reactions, "after_termination", failing)
     with pytest.raises(RuntimeError):
         service.decide(org.db, org.hr, "E100", draft.id, approve=True)
     assert calls[0][1] == date(2026, 4, 30)
@@ -159,7 +159,7 @@ def test_the_termination_hook_writes_in_the_callers_transaction(org: Org) -> Non
 
     def terminate_then_fail() -> None:
         with org.db.transaction() as session:
-            termination_hooks.after_termination(
+            reactions.after_termination(
                 session, org.hr, added.id, date(2026, 4, 30), recommendation_id=rid
             )
             raise RuntimeError("the termination itself failed")
@@ -169,7 +169,7 @@ def test_the_termination_hook_writes_in_the_callers_transaction(org: Org) -> Non
     assert entries(org, "access.request") == []
     assert access_service.list_requests(org.db, org.hr, today=TODAY) == ()
     with org.db.transaction() as session:
-        termination_hooks.after_termination(session, org.hr, added.id, date(2026, 4, 30))
+        reactions.after_termination(session, org.hr, added.id, date(2026, 4, 30))
     (entry,) = entries(org, "access.request")
     assert json.loads(entry.details) == {
         "associate": str(added.id),
