@@ -19,7 +19,6 @@ from crmsup.cli.review_template_commands import read_text
 from crmsup.records.access import service as access_service
 from crmsup.records.access.dto import AccessRequestDetail, NewAccessRequest
 from crmsup.records.access.models import AccessKind, AccessState, LineAction
-from crmsup.records.access.rules import parse_line
 from crmsup.records.types import utcnow
 from crmsup.records.validation import iso_date
 
@@ -169,8 +168,8 @@ def cmd_request(ctx: Context) -> int:
     args = ctx.args
     kind = AccessKind(args.kind)
     main = LineAction.REVOKE if kind is AccessKind.REVOKE else LineAction.GRANT
-    lines = tuple(parse_line(spec, main) for spec in args.system) + tuple(
-        parse_line(spec, LineAction.REVOKE) for spec in args.remove
+    lines = tuple(access_service.parse_line(spec, main) for spec in args.system) + tuple(
+        access_service.parse_line(spec, LineAction.REVOKE) for spec in args.remove
     )
     effective = None if args.effective is None else iso_date(args.effective, "--effective")
     new = NewAccessRequest(kind, lines, _text_of(args, "justification") or "", effective)

@@ -17,12 +17,11 @@ from crmsup.cli import output, pto_commands
 from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.pto_commands import hours
 from crmsup.cli.review_template_commands import read_text
-from crmsup.records.attendance import due as attendance_due
 from crmsup.records.attendance import service as attendance_service
 from crmsup.records.attendance import settings as attendance_rules_service
 from crmsup.records.attendance.dto import EventChanges, EventDetail, NewEvent
 from crmsup.records.attendance.models import AttendanceKind
-from crmsup.records.attendance.rules import PointRules
+from crmsup.records.attendance.settings import PointRules
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.validation import iso_date
 
@@ -251,7 +250,7 @@ def cmd_rules_set(ctx: Context) -> int:
 
 
 def cmd_due(ctx: Context) -> int:
-    items = attendance_due.due_items(ctx.db, ctx.actor(), day(ctx.args.as_of, "day"))
+    items = attendance_service.due_items(ctx.db, ctx.actor(), day(ctx.args.as_of, "day"))
     if ctx.json:
         output.emit_json(items)
         return 0

@@ -14,7 +14,7 @@ from crmsup.cli.context import Commands, Context, add_command
 from crmsup.cli.review_template_commands import read_text
 from crmsup.records.development import scorecards as cards
 from crmsup.records.development.dto import ScorecardDetail, ScorecardSpec
-from crmsup.records.development.scorecard_rules import ItemSpec
+from crmsup.records.development.scorecards import ItemSpec
 from crmsup.records.errors import ValidationFailed
 
 

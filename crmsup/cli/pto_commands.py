@@ -26,7 +26,7 @@ from crmsup.records.attendance.pto.dto import (
     NewRequest,
     RequestDetail,
 )
-from crmsup.records.attendance.pto.rules import DEFAULT_ANCHOR
+from crmsup.records.attendance.pto.service import DEFAULT_ANCHOR
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.validation import iso_date
 

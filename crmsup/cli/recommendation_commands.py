@@ -25,8 +25,8 @@ from crmsup.records.recommendations.dto import (
     RecommendationDetail,
     RecommendationRow,
 )
-from crmsup.records.recommendations.lookup import split_subject
 from crmsup.records.recommendations.models import RecommendationKind
+from crmsup.records.recommendations.service import split_subject
 from crmsup.records.types import utcnow
 from crmsup.records.validation import iso_date
 

@@ -8,3 +8,6 @@ and seals stored rows, `due` answers the inbox.
 
 Face: `service`; what it returns is in `dto`, the tables and enums in `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "dto", "models")

@@ -57,6 +57,7 @@ from crmsup.records.access.rules import (
     clean_lines,
     clean_note,
     next_state,
+    parse_line,
 )
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
@@ -77,6 +78,7 @@ __all__ = [
     "get_request",
     "list_requests",
     "open_revocation",
+    "parse_line",
     "provision_request",
     "update_request",
 ]

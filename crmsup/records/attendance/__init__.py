@@ -9,3 +9,6 @@ rows, `due` answers the inbox for attendance and time-off requests alike.
 Face: `service` and `settings`, and `pto.service` and `pto.requests`; what they return is in
 `dto` and `pto.dto`, the tables and enums in `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "settings", "pto.service", "pto.requests", "dto", "pto.dto", "models")

@@ -37,6 +37,7 @@ from crmsup.records.attendance.dto import (
     NewEvent,
     PointsStanding,
 )
+from crmsup.records.attendance.due import due_items
 from crmsup.records.attendance.models import (
     AttendanceEvent,
     AttendanceKind,
@@ -61,6 +62,7 @@ from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action
 
 __all__ = [
+    "due_items",
     "get_event",
     "list_events",
     "points",

@@ -25,6 +25,12 @@ from crmsup.records.stale_edits import stale_edit
 from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action, scope_of
 
+__all__ = [
+    "PointRules",
+    "point_rules",
+    "set_point_rules",
+]
+
 
 def point_rules(db: Database, actor: Actor) -> PointRules:
     """The points settings in force (HR's, else the defaults, version 0); no personal data,

@@ -9,3 +9,6 @@ reads stored rows, `due` answers the inbox.
 Face: `service`, `updates`, `coaching`, `evaluations` and `scorecards`; what they return is
 in `dto`, the tables and enums in `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "updates", "coaching", "evaluations", "scorecards", "dto", "models")

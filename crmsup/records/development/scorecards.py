@@ -30,6 +30,19 @@ from crmsup.records.scope import require
 from crmsup.records.stale_edits import stale_edit
 from crmsup.security.permissions import Action, scope_of
 
+__all__ = [
+    "ENTITY",
+    "ItemSpec",
+    "active_scorecard",
+    "create_scorecard",
+    "get_scorecard",
+    "lines_by_scorecard",
+    "list_scorecards",
+    "revise_scorecard",
+    "scorecard_by_ref",
+    "set_scorecard_active",
+]
+
 ENTITY = "scorecard"
 
 

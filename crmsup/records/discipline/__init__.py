@@ -10,3 +10,6 @@ comparable histories. `rules` holds the pure rules, `content` reads and seals st
 Face: `service`, `workflow`, `levels`, `attachments`, `report` and `defaults`; what they
 return is in `dto`, the tables and enums in `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "workflow", "levels", "attachments", "report", "defaults", "dto", "models")

@@ -240,6 +240,19 @@ def details_of(
     ]
 
 
+def file_details(
+    session: Session, cipher: FieldCipher, subject: Subject, today: date
+) -> tuple[DisciplineDetail, ...]:
+    """Every record of the subject, newest first, decrypted in the caller's transaction:
+    their part of the associate's file (`crmsup.records.overview.file`), unaudited here."""
+    records = session.scalars(
+        select(DisciplineRecord)
+        .where(DisciplineRecord.associate_id == subject.associate_id)
+        .order_by(DisciplineRecord.created_at.desc(), DisciplineRecord.id)
+    ).all()
+    return tuple(details_of(session, cipher, subject, records, today))
+
+
 @dataclass(frozen=True, slots=True)
 class _Lookups:
     """What one record's detail needs beyond its own row."""

@@ -4,7 +4,7 @@ decrypted into DTOs — what a keeper opens to read or print the file.
 One permission check and one audit entry ("associate.file" on the associate, with the
 number of records of each kind) cover the whole file; opening one record on its own is
 audited on that record. Every area is read with a few set-based queries for the whole file
-(`details_of` in each area's content module), so a file of hundreds of records costs a
+(`file_details` of each area's service), so a file of hundreds of records costs a
 handful of queries, not several per record. An area the role may not read is left out
 (None), never shown empty.
 """
@@ -14,23 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from crmsup.records import audit
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.discipline import content as discipline_content
+from crmsup.records.discipline import service as discipline_service
 from crmsup.records.discipline.dto import DisciplineDetail
-from crmsup.records.discipline.models import DisciplineRecord
 from crmsup.records.models import Associate
 from crmsup.records.people.associates import detail_with
 from crmsup.records.people.dto import AssociateDetail
-from crmsup.records.recommendations import content as recommendation_content
+from crmsup.records.recommendations import service as recommendation_service
 from crmsup.records.recommendations.dto import RecommendationDetail
-from crmsup.records.recommendations.models import Recommendation
-from crmsup.records.reviews import content as review_content
+from crmsup.records.reviews import service as review_service
 from crmsup.records.reviews.dto import ReviewDetail
-from crmsup.records.reviews.models import Review
 from crmsup.records.subject import checked_session, cipher_for
 from crmsup.security.permissions import Action, scope_of
 
@@ -66,28 +61,13 @@ def open_file(db: Database, actor: Actor, employee_no: str, today: date) -> Asso
         associate = detail_with(session, cipher, session.get_one(Associate, subject.associate_id))
         discipline = reviews = recommendations = None
         if _may(actor, Action.DISCIPLINE_VIEW):
-            records = session.scalars(
-                select(DisciplineRecord)
-                .where(DisciplineRecord.associate_id == subject.associate_id)
-                .order_by(DisciplineRecord.created_at.desc(), DisciplineRecord.id)
-            ).all()
-            discipline = tuple(
-                discipline_content.details_of(session, cipher, subject, records, today)
-            )
+            discipline = discipline_service.file_details(session, cipher, subject, today)
         if _may(actor, Action.REVIEW_VIEW):
-            found = session.scalars(
-                select(Review)
-                .where(Review.associate_id == subject.associate_id)
-                .order_by(Review.period_end.desc(), Review.created_at.desc(), Review.id)
-            ).all()
-            reviews = tuple(review_content.details_of(session, cipher, subject, found))
+            reviews = review_service.file_details(session, cipher, subject)
         if _may(actor, Action.RECOMMENDATION_VIEW):
-            recs = session.scalars(
-                select(Recommendation)
-                .where(Recommendation.associate_id == subject.associate_id)
-                .order_by(Recommendation.created_at.desc(), Recommendation.id)
-            ).all()
-            recommendations = tuple(recommendation_content.details_of(session, cipher, recs))
+            recommendations = recommendation_service.file_details(
+                session, cipher, subject.associate_id
+            )
         opened = AssociateFile(associate, discipline, reviews, recommendations)
         audit.append(
             session,

@@ -1,12 +1,12 @@
 """The supervisor's inbox: what is due or overdue for the people in the actor's scope, across
 every area of the associate's file, soonest first.
 
-Each area answers for itself (`<area>_due.due_items`) from plain columns only — dates,
-states, ids, employee numbers, team names — so the inbox decrypts nothing, needs no key and
-shows a whole site quickly; an item links to its record (type and id), whose content is
-fetched, checked and audited only when opened. A role that keeps no records of an area
-simply gets none of its items (IT sees access requests, auditors nothing). Not audited: it
-reveals no record content, and the screens refresh it often.
+Each area answers for itself (`due_items` of its `service`, written in its `due`) from plain
+columns only — dates, states, ids, employee numbers, team names — so the inbox decrypts
+nothing, needs no key and shows a whole site quickly; an item links to its record (type and
+id), whose content is fetched, checked and audited only when opened. A role that keeps no
+records of an area simply gets none of its items (IT sees access requests, auditors
+nothing). Not audited: it reveals no record content, and the screens refresh it often.
 """
 
 from __future__ import annotations
@@ -16,34 +16,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from crmsup.records.access import due as access_due
+from crmsup.records.access import service as access_service
 from crmsup.records.actor import Actor
-from crmsup.records.attendance import due as attendance_due
+from crmsup.records.attendance import service as attendance_service
 from crmsup.records.database import Database
-from crmsup.records.development import due as development_due
-from crmsup.records.discipline import due as discipline_due
+from crmsup.records.development import service as development_service
+from crmsup.records.discipline import service as discipline_service
 from crmsup.records.due import DueItem
-from crmsup.records.notes import due as notes_due
-from crmsup.records.policies import due as policy_due
-from crmsup.records.recommendations import due as recommendation_due
-from crmsup.records.reviews import due as review_due
-from crmsup.records.training import due as training_due
+from crmsup.records.notes import service as notes_service
+from crmsup.records.policies import service as policy_service
+from crmsup.records.recommendations import service as recommendation_service
+from crmsup.records.reviews import service as review_service
+from crmsup.records.training import service as training_service
 
 ByDay = Callable[[Database, Actor, date], tuple[DueItem, ...]]
 ByTime = Callable[[Database, Actor, datetime], tuple[DueItem, ...]]
 
 #: Areas whose items fall due on a day.
 BY_DAY: tuple[ByDay, ...] = (
-    discipline_due.due_items,
-    review_due.due_items,
-    recommendation_due.due_items,
-    training_due.due_items,
-    attendance_due.due_items,
-    development_due.due_items,
-    access_due.due_items,
+    discipline_service.due_items,
+    review_service.due_items,
+    recommendation_service.due_items,
+    training_service.due_items,
+    attendance_service.due_items,
+    development_service.due_items,
+    access_service.due_items,
 )
 #: Areas with deadlines within a day (a policy's two business hours, a claim's 30 minutes).
-BY_TIME: tuple[ByTime, ...] = (policy_due.due_items, notes_due.due_items)
+BY_TIME: tuple[ByTime, ...] = (policy_service.due_items, notes_service.due_items)
 
 
 @dataclass(frozen=True, slots=True)

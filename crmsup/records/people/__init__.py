@@ -11,3 +11,18 @@ the organisation's recovery key; `info` says what a database is. What they retur
 The areas of the file build on this package; it imports none of them but `discipline`
 (whose default levels a new organisation starts with).
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = (
+    "org",
+    "users",
+    "accounts",
+    "grants",
+    "auth",
+    "associates",
+    "status",
+    "transfer",
+    "recovery",
+    "info",
+    "dto",
+)

@@ -7,3 +7,6 @@ finds policies and versions, `due` answers the inbox.
 
 Face: `service`; what it returns is in `dto`, the tables in `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "dto", "models")

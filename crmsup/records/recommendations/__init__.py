@@ -11,3 +11,6 @@ interview notes and their own data key are `candidates`, `candidate_content` and
 Face: `service` and `candidates`, with `candidate_keys` for erasure; what they return is in
 `dto`, the tables and enums in `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "candidates", "candidate_keys", "dto", "models")

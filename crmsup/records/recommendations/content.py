@@ -208,6 +208,19 @@ def details_of(
     ]
 
 
+def file_details(
+    session: Session, cipher: FieldCipher, associate_id: uuid.UUID
+) -> tuple[RecommendationDetail, ...]:
+    """Every recommendation about the associate, newest first, decrypted (under `cipher`,
+    their data key) in the caller's transaction: their part of the associate's file."""
+    recs = session.scalars(
+        select(Recommendation)
+        .where(Recommendation.associate_id == associate_id)
+        .order_by(Recommendation.created_at.desc(), Recommendation.id)
+    ).all()
+    return tuple(details_of(session, cipher, recs))
+
+
 #: The plain fields a detail copies from its row.
 _ROW_FIELDS = tuple(RecommendationRow.__dataclass_fields__)
 

@@ -35,6 +35,7 @@ from crmsup.records.recommendations.content import (
     cipher_of,
     detail_of,
     facts_of,
+    file_details,
     rows_of,
     subject_facts,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "create_recommendation",
     "decide",
     "due_items",
+    "file_details",
     "find_link",
     "find_recommendation",
     "follow_transfer",
@@ -73,6 +75,7 @@ __all__ = [
     "hr_decide",
     "list_recommendations",
     "manager_decide",
+    "split_subject",
     "submit",
     "update_recommendation",
     "withdraw",

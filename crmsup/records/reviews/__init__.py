@@ -9,3 +9,6 @@ answers the inbox and the overdue list.
 Face: `service` and `templates`; what they return is in `dto`, the tables and enums in
 `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "templates", "dto", "models")

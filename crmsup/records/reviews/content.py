@@ -113,6 +113,19 @@ def details_of(
     ]
 
 
+def file_details(
+    session: Session, cipher: FieldCipher, subject: Subject
+) -> tuple[ReviewDetail, ...]:
+    """Every review of the subject, latest period first, decrypted in the caller's
+    transaction: their part of the associate's file (`crmsup.records.overview.file`)."""
+    found = session.scalars(
+        select(Review)
+        .where(Review.associate_id == subject.associate_id)
+        .order_by(Review.period_end.desc(), Review.created_at.desc(), Review.id)
+    ).all()
+    return tuple(details_of(session, cipher, subject, found))
+
+
 def _assemble(
     cipher: FieldCipher,
     subject: Subject,

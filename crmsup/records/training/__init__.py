@@ -9,3 +9,6 @@ pure rules, `content` and `workflow` read and change stored rows, `due` answers 
 Face: `service` and `courses`; what they return is in `dto`, the tables and enums in
 `models`.
 """
+
+#: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).
+FACE = ("service", "courses", "dto", "models")

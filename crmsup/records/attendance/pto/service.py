@@ -31,7 +31,12 @@ from crmsup.records.attendance.pto.dto import (
     PtoLedger,
 )
 from crmsup.records.attendance.pto.ledger import ADJUSTMENT_SOURCE, ledger_of
-from crmsup.records.attendance.pto.rules import balance_on, check_hours, lowest_from
+from crmsup.records.attendance.pto.rules import (
+    DEFAULT_ANCHOR,
+    balance_on,
+    check_hours,
+    lowest_from,
+)
 from crmsup.records.database import Database
 from crmsup.records.errors import StaleEdit, ValidationFailed
 from crmsup.records.names import usernames
@@ -42,6 +47,7 @@ from crmsup.records.types import utcnow
 from crmsup.security.permissions import Action, scope_of
 
 __all__ = [
+    "DEFAULT_ANCHOR",
     "accrual_rules",
     "adjust_balance",
     "pto_balance",
