@@ -1,8 +1,8 @@
 """`crmsup-admin demo`: turn an empty database into a realistic organisation to try the app on
 and to benchmark it.
 
-The accounts, sites and teams are made with the real services (`org_service`, `user_service`,
-`grant_service`), so they hold their keys exactly as a real organisation's would. Associates
+The accounts, sites and teams are made with the real services (`people.org`, `people.users`,
+`people.grants`), so they hold their keys exactly as a real organisation's would. Associates
 and their files are written in bulk, row by row as the services would write them — every
 personal field encrypted under the associate's data key, bound to its table, column and row —
 because a service call per record would take hours at 50,000 associates.

@@ -1,10 +1,10 @@
 """The demo's access and IT requests: a new associate's accounts for each hire of the last
 months, changes of systems, equipment and other requests, in every state of their life cycle
-(`access_rules`), with ageing — some waiting for a decision or for IT past their due day.
+(`access.rules`), with ageing — some waiting for a decision or for IT past their due day.
 
 What IT reads of a request (the name copy, justification, decision comment, notes) is sealed
-under the organisation's access key, exactly as `access_service.file_request` seals it
-(`access_content.seal_text`: the request's table, column and id, the cipher's key id
+under the organisation's access key, exactly as `access.service.file_request` seals it
+(`access.content.seal_text`: the request's table, column and id, the cipher's key id
 `access:<scope key id>`); the key's bytes reach the workers in what `prepare` returns, as the
 team keys do in `file_batch.Setting`. Systems and roles are plain lines; a new associate's
 lines done before a termination are what the termination's revocation (`reactions`,

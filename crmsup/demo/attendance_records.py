@@ -18,7 +18,7 @@ No balance falls below zero: the planned PTO is checked from a start shortly bef
 first draw, which counts no more than the real ledger, whose history is longer (accruals
 only raise a balance; a year-end forfeit or an expiry takes only what the longer history
 carried) — by a quick sufficient test (`_surely_covered`), else by the pure ledger rules
-(`pto_rules.ledger`). PTO that does not fit becomes what it would have been: a day taken
+(`attendance.pto.rules.ledger`). PTO that does not fit becomes what it would have been: a day taken
 without pay (an excused absence), a request denied for want of hours, an adjustment not made.
 """
 

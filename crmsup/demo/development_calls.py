@@ -1,6 +1,6 @@
 """The coaching sessions and call evaluations of the demo's development records
 (`development_records`): HR's scorecards as evaluations need them, and one associate's
-sessions and evaluations, encrypted as `coaching_service` and `coaching_evaluation_service`
+sessions and evaluations, encrypted as `development.coaching` and `development.evaluations`
 encrypt them.
 
 Each month of a plan under way has a session or two (most on the plan) and one or two

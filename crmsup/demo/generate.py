@@ -2,7 +2,7 @@
 
 Order: plan everything (pure and seeded), refuse a database that holds an organisation, make
 the structure and accounts with the real services (each step audited by them), HR's review
-templates (`review_template_service`), then the associates and their files batch by batch,
+templates (`reviews.templates`), then the associates and their files batch by batch,
 built by worker processes (`workers`) and written here, one transaction per batch; the
 hires last.
 

@@ -1,9 +1,9 @@
 """Associates in bulk: who they are (pure and seeded), and their rows, encrypted exactly as
-`associate_service.add_associate` encrypts them.
+`people.associates.add_associate` encrypts them.
 
 Each associate gets a fresh data key, wrapped by their team's key with the same purpose and
 ids as `keyring.new_data_key`, and each personal field is AES-GCM under it, bound to the
-`associates` table, the column and the row (`associate_service.ENCRYPTED`). So every
+`associates` table, the column and the row (`people.associates.ENCRYPTED`). So every
 service, the roster's fast path included, reads them as its own.
 """
 

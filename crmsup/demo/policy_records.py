@@ -1,5 +1,5 @@
-"""Demo policy acknowledgements, notes and client claims, coherent with `policy_rules` and
-`note_rules`.
+"""Demo policy acknowledgements, notes and client claims, coherent with `policies.rules` and
+`notes.rules`.
 
 HR's policies are published once with the real service (`prepare`), at the dates they came
 out: six policies, three of them revised, the attendance policy three days ago (so its new

@@ -1,6 +1,6 @@
-"""Demo recommendations and candidates as rows, encrypted as `recommendation_content` and
-`candidate_service` encrypt them: an associate's under their data key, a hire's (and its
-candidate's) under the candidate's own key from `candidate_shredding.new_candidate_key`.
+"""Demo recommendations and candidates as rows, encrypted as `recommendations.content` and
+`recommendations.candidates` encrypt them: an associate's under their data key, a hire's (and its
+candidate's) under the candidate's own key from `candidate_keys.new_candidate_key`.
 
 The approval chain is kept: the team's supervisor writes and submits, the site's manager
 decides first, HR last, each with their time and comment; an approved one is applied (its
@@ -23,7 +23,7 @@ from crmsup.demo.rows import Row, Staff, Tally, at_work, full_row, insert_rows, 
 from crmsup.records import reactions
 from crmsup.records.actor import Actor
 from crmsup.records.discipline.models import DisciplineRecord
-from crmsup.records.recommendations import candidate_keys as candidate_shredding
+from crmsup.records.recommendations import candidate_keys
 from crmsup.records.recommendations.models import Candidate, RecommendationKind, RecommendationState
 from crmsup.records.recommendations.models import Recommendation as RecommendationModel
 from crmsup.records.reviews.models import Review
@@ -162,7 +162,7 @@ def after_approvals(
     ended: dict[uuid.UUID, date],
 ) -> None:
     """What HR's approval of a termination sets off beyond the associate's row: the
-    deprovisioning seam of `reactions`, as `recommendation_apply` calls it.
+    deprovisioning seam of `reactions`, as `recommendations.apply` calls it.
     `terminations` holds (recommendation id, associate id); `ended` the dates."""
     for rec_id, associate_id in terminations:
         reactions.after_termination(
@@ -189,7 +189,7 @@ def write_hires(
             who = rec.candidate
             assert who is not None  # noqa: S101 - every hire plan has its candidate
             candidate_id = uuid.uuid4()
-            cipher = candidate_shredding.new_candidate_key(
+            cipher = candidate_keys.new_candidate_key(
                 session, actor, candidate_id, staff.scope_key_ids[rec.team]
             )
             interviewed = rec.created - timedelta(days=rng.randint(1, 5))

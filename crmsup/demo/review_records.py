@@ -1,11 +1,11 @@
 """Demo performance reviews: HR's templates (made with the real service), then each
-associate's reviews, encrypted as `review_content` encrypts them.
+associate's reviews, encrypted as `reviews.content` encrypts them.
 
 Associates with a completed year have finalised annual reviews of their last one or two
 years; some of the active ones have this year's still in draft, submitted or acknowledged;
 newcomers have a probation review, and a few have a mid-year or an ad-hoc one. Ratings are
 JSON {competency id: {"rating", "comment"}}; the overall score is the weighted one of
-`review_rules.overall_score`, once every competency is rated. Each state carries what it
+`reviews.rules.overall_score`, once every competency is rated. Each state carries what it
 implies: submitted ones their submission, acknowledged ones the date, finalised ones who
 finalised them and when.
 """

@@ -1,6 +1,6 @@
 """Demo training: HR's course catalogue (made with the real service), then each associate's
 assignments, completions, certificates and project admissions, sealed as
-`training_completion_service` and `training_admission_service` seal them.
+`training.completions` and `training.admissions` seal them.
 
 Every new hire takes the induction and their queue's product course in their first weeks,
 and the compliance courses their job title requires (data protection for everyone, card
@@ -256,7 +256,7 @@ class _File:
             "recorded_at": at_work(recorded, rng),
         }
         sealed = {"score_enc": score, "trainer_enc": trainer, "notes_enc": notes}
-        # Sealed as `training_completion_service` seals them; most have a score alone.
+        # Sealed as `training.completions` seals them; most have a score alone.
         values.update(seal(self.owner.cipher, _COMPLETIONS.name, row_id, sealed))
         row = full_row(_COMPLETIONS, values)
         self.completions.append(row)

@@ -1,5 +1,5 @@
 """The pure rules of access requests: the life cycle, what a request may ask for, due dates
-and ageing. No database, no keys: `access_service` applies them, the tests call them directly.
+and ageing. No database, no keys: `service` applies them, the tests call them directly.
 
 Life cycle::
 
@@ -8,7 +8,7 @@ Life cycle::
         └──cancel──► cancelled
 
 A revocation opened by a termination starts approved: the termination itself was the
-decision (`access_revocation`).
+decision (`revocation`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from crmsup.records.access.models import AccessKind, AccessState, LineAction
 from crmsup.records.dates import add_working_days
 from crmsup.records.errors import ValidationFailed
 
-#: Working days as `working_days` counts them.
+#: Working days as `dates` counts them.
 #: A filed request waits this many working days for a site manager or HR.
 APPROVE_WITHIN_WORKING_DAYS = 2
 #: An approved request waits this many working days for IT (a revocation: its effective day).

@@ -7,10 +7,10 @@ associate's data key. Every change is one audit entry in its transaction naming 
 it changed, every opening of notes is "attendance.view", every refusal is audited by
 `subject.checked`. Events are optimistically locked: a stale version is refused, naming who
 changed the event since, and nothing is written. HR alone (ATTENDANCE_RULES) sets the points
-per kind, the window and the thresholds (`attendance_rules_service`).
+per kind, the window and the thresholds (`settings`).
 
 A threshold crossed and not yet answered by an attendance discipline record yields the step
-the discipline rules propose (`discipline_service.suggestion_for`); no record is created —
+the discipline rules propose (`discipline.service.suggestion_for`); no record is created —
 the supervisor decides.
 """
 

@@ -3,6 +3,8 @@ of the whole chain and signed checkpoints (`service`).
 
 Writing entries is the kernel's (`crmsup.records.audit`, in the transaction of each change);
 what this workstation has seen of the chain is `crmsup.records.checkpoints`.
+
+Face: `query` and `service`.
 """
 
 #: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).

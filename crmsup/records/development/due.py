@@ -9,7 +9,7 @@
 
 Worked out from plain columns only (states, months, weeks, ids, employee numbers, team
 names): nothing is decrypted and nothing audited. Two queries for the whole scope, whatever
-its size; the calendar rules are in `development_rules`.
+its size; the calendar rules are in `rules`.
 """
 
 from __future__ import annotations

@@ -5,11 +5,11 @@ Whoever keeps the associate's file (DEVELOPMENT_WRITE: HR, the site's manager, t
 supervisors) writes plans and their updates; DEVELOPMENT_VIEW reads them. One plan per
 associate and month. Goals, updates and the outcome are encrypted under the associate's data
 key; month, weeks, states and dates stay plain so that due lists need no key
-(`development_due`). Every change is audited in its transaction with the names of the fields
+(`due`). Every change is audited in its transaction with the names of the fields
 it changed, every read of a plan's content as "development_plan.view", every refusal by
 `subject.checked`. Each change takes the version the caller read: a stale one is refused,
 naming who changed the plan since, and nothing is written. The calendar rules are in
-`development_rules`.
+`rules`.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@ the week has begun, and rewritten while the plan is active.
 
 The text is encrypted under the associate's data key; the week (its Monday) stays plain for
 the due lists. Written and rewritten under the same rules as the plan itself
-(`development_content.locked_change`): permission and scope checked, refusals audited, the
+(`content.locked_change`): permission and scope checked, refusals audited, the
 change audited in its transaction, a stale version refused naming who changed it since.
-`development_service` re-exports both functions.
+`service` re-exports both functions.
 """
 
 from __future__ import annotations

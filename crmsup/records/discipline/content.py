@@ -1,7 +1,7 @@
 """Reading discipline records into DTOs: finding one in the associate's file, the plain row,
 the decrypted detail, the file's history for the suggestion rules, and stale-edit messages.
 
-Shared by `discipline_service` (reading and drafts) and `discipline_workflow` (transitions);
+Shared by `service` (reading and drafts) and `workflow` (transitions);
 no permission is checked here: the callers check first, through `subject.checked`.
 """
 

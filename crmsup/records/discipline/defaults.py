@@ -1,7 +1,7 @@
 """HR's default steps of progressive discipline, given to every new organisation by `init`.
 
 name, live period in months (None: never expires), approval needed before issuing. HR may
-rename, re-time, add or retire levels afterwards (`discipline_levels_service`). Migration
+rename, re-time, add or retire levels afterwards (`levels`). Migration
 0005 keeps its own copy for organisations set up before it.
 """
 

@@ -1,5 +1,5 @@
 """Progressive discipline in an associate's file: reading records, the suggested level, and
-drafts (create, edit, delete). The life cycle past the draft is in `discipline_workflow`.
+drafts (create, edit, delete). The life cycle past the draft is in `workflow`.
 
 Whoever keeps the associate's file (DISCIPLINE_WRITE: HR, the site's managers, the team's
 supervisors) writes drafts; every narrative field, and the incident dates, are encrypted

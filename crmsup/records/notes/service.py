@@ -7,7 +7,7 @@ under the associate's data key; kind and dates stay plain. Reading a note's text
 as "note.view", every change in its transaction with the names of the fields it changed,
 every refusal by `subject.checked`.
 
-Client claims are in `note_claims` (re-exported here).
+Client claims are in `claims` (re-exported here).
 """
 
 from __future__ import annotations

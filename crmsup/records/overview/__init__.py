@@ -2,6 +2,8 @@
 what is due or overdue in the actor's scope (`inbox`).
 
 The one package that imports the areas' faces side by side; no area imports it.
+
+Face: `file` and `inbox`.
 """
 
 #: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).

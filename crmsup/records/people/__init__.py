@@ -10,6 +10,8 @@ the organisation's recovery key; `info` says what a database is. What they retur
 
 The areas of the file build on this package; it imports none of them but `discipline`
 (whose default levels a new organisation starts with).
+
+Face: every module named above — each is a service of its own.
 """
 
 #: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).

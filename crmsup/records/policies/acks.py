@@ -2,11 +2,11 @@
 of their file records it; and who has not acknowledged the current versions yet.
 
 Every account may acknowledge for itself (POLICY_ACKNOWLEDGE, scope self); HR, site managers
-and supervisors must (`policy_rules.MUST_ACKNOWLEDGE`), by the version's `acknowledge_by`.
+and supervisors must (`rules.MUST_ACKNOWLEDGE`), by the version's `acknowledge_by`.
 Keepers (POLICY_TRACK) record an associate's acknowledgement and list who is missing, within
 their scope. An acknowledgement is recorded once and never edited. Each is audited in its
 transaction, each refusal too; the outstanding list is audited with counts only. From its
-retirement day (`policy_retirement`) a policy is owed by no one and acknowledged by no one.
+retirement day (`retirement`) a policy is owed by no one and acknowledged by no one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Finding policies and their versions, HR's acknowledgement settings, and the DTOs of both.
 
-Shared by `policy_service` (publishing, reading), `policy_acks` (acknowledgements) and
-`policy_due` (the inbox). Nothing here checks permissions: the callers do.
+Shared by `service` (publishing, reading), `acks` (acknowledgements) and
+`due` (the inbox). Nothing here checks permissions: the callers do.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ class PolicySettings(Base):
 class Policy(Base):
     """A policy as a whole; what it says is in its versions.
 
-    HR may retire it (`policy_retirement`): from the local day `retired_on` it has no
+    HR may retire it (`retirement`): from the local day `retired_on` it has no
     current version and no one is asked to acknowledge it. The four retirement columns are
     set together, once, and never cleared."""
 

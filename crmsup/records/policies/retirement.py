@@ -5,7 +5,7 @@ no one is asked to acknowledge it, acknowledging it is refused, it leaves the in
 outstanding lists, and no new version may be published under its title (publish the
 replacement under a new title). Its versions and the acknowledgements already made stay, to
 be read. A retirement is set once and never undone. Permission is HR's (POLICY_PUBLISH); the
-retirement is audited in its transaction, every refusal too. Re-exported by `policy_service`.
+retirement is audited in its transaction, every refusal too. Re-exported by `service`.
 """
 
 from __future__ import annotations

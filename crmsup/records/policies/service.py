@@ -2,13 +2,13 @@
 
 A policy is named by its title; each publication adds a version (1, 2, …) that is never
 edited afterwards: a correction is a new version, which everyone acknowledges again. The
-current version is the newest in force (`policy_rules.current_versions`). Policies are not
+current version is the newest in force (`rules.current_versions`). Policies are not
 personal data, so they are stored plain and reading them is not audited; publishing and
 changing the acknowledgement settings are, in the transaction of the change, and every
 refusal is audited (`audit.denials_recorded`).
 
-Acknowledgements are in `policy_acks`, the inbox items in `policy_due`, retirement in
-`policy_retirement`; all are re-exported. A retired policy takes no new version: its
+Acknowledgements are in `acks`, the inbox items in `due`, retirement in
+`retirement`; all are re-exported. A retired policy takes no new version: its
 replacement is published under a new title.
 """
 
@@ -268,7 +268,7 @@ def get_policy(
     db: Database, actor: Actor, title: str, today: date, number: int | None = None
 ) -> PolicyVersionInfo:
     """A version of the policy titled `title`: version `number`, or the current one; for a
-    policy retired by `today`, its last version (`policy_content.last_version`), not current."""
+    policy retired by `today`, its last version (`content.last_version`), not current."""
     with audit.denials_recorded(db, actor, "policy.view", ENTITY):
         require(actor, Action.POLICY_READ)
     with db.transaction() as session:

@@ -2,10 +2,10 @@
 
 - promotion, advancement: the proposed job title, when there is one, becomes the associate's;
 - transfer (or a promotion that proposes a team): the associate moves to the proposed team,
-  their data key re-wrapped (`associate_transfer`; the approver must hold both teams' keys,
+  their data key re-wrapped (`people.transfer`; the approver must hold both teams' keys,
   as HR does);
 - termination: status terminated on the proposed date (on or after the hire date,
-  `status_service.check_status`), then the termination hook (`reactions`);
+  `people.status.check_status`), then the termination hook (`reactions`);
 - hire: nothing yet — a candidate becomes an associate only with an employee number, which
   HR gives with `hire_candidate`, in a transaction of its own.
 

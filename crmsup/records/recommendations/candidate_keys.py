@@ -6,8 +6,8 @@ interviewing team's scope key as an associate's is (`keyring`), and so a candida
 hired can be erased on their own. Shredding destroys that key, empties their encrypted
 fields, deletes their recommendations, and keeps the row as a tombstone (`erased_at`).
 
-Shredding is used by `candidate_service.erase_candidate` for a candidate who was not hired, and by
-`erasure_service.erase_associate` for the candidate an associate was hired from, whose file
+Shredding is used by `candidates.erase_candidate` for a candidate who was not hired, and by
+`upkeep.erasure.erase_associate` for the candidate an associate was hired from, whose file
 (interview notes, the hire recommendation) is the associate's and goes with it. Both run
 inside the caller's transaction, which also writes the audit entry.
 """
@@ -46,7 +46,7 @@ def shred(session: Session, candidate: Candidate, at: datetime) -> int:
 
 
 def shred_hired_as(session: Session, associate_id: uuid.UUID, at: datetime) -> int:
-    """What `erasure_service.erase_associate` should do, in its transaction, for the
+    """What `upkeep.erasure.erase_associate` should do, in its transaction, for the
     candidate an associate was hired from: their file (interview notes, the hire
     recommendation, under the candidate's own key) is the associate's and goes with it.
     Returns how many candidate rows were shredded (0 or 1)."""

@@ -1,9 +1,9 @@
 """Writing recommendations: opening a draft and changing it, its author's work until it is
-submitted (`recommendation_service` re-exports both, and takes it from there).
+submitted (`service` re-exports both, and takes it from there).
 
 What the author writes — the proposed title, the rationale, the supporting links — is
 encrypted under the subject's data key; the proposal is checked against its kind
-(`recommendation_rules.check_proposal`) and each link against the subject's file before
+(`rules.check_proposal`) and each link against the subject's file before
 anything is written. The audit entry names the fields given or changed, never their values.
 """
 

@@ -188,7 +188,7 @@ class CandidateErasure:
     erased_at: datetime
     #: Their recommendations, deleted with them.
     recommendations_deleted: int
-    #: False when superseded copies could not be cleared at once (see `erasure_service`).
+    #: False when superseded copies could not be cleared at once (see `upkeep.erasure`).
     residue_cleared: bool
 
 

@@ -2,8 +2,8 @@
 
 Whoever keeps the subject's file (RECOMMENDATION_WRITE) drafts a recommendation and submits
 it; the site manager of the team's site approves or rejects it with a comment, then HR does;
-nobody decides on their own (`recommendation_rules`). HR's approval applies the change to the
-associate in the same transaction (`recommendation_apply`); a hire is applied when HR gives
+nobody decides on their own (`rules`). HR's approval applies the change to the
+associate in the same transaction (`apply`); a hire is applied when HR gives
 the candidate an employee number (`hire_candidate`).
 
 A recommendation is named by its subject (an employee number, or `candidate:ID` for a hire)
@@ -205,7 +205,7 @@ def hr_decide(
     now: datetime | None = None,
 ) -> RecommendationRow:
     """HR's final decision on a recommendation the site manager approved; an approval applies
-    the change to the associate in the same transaction (`recommendation_apply`)."""
+    the change to the associate in the same transaction (`apply`)."""
     step = Step.HR_APPROVE if approve else Step.HR_REJECT
     return _transition(
         db, actor, subject, ref, step, comment=comment, expected_version=expected_version, now=now

@@ -27,7 +27,7 @@ class CompetencySpec:
 
 @dataclass(frozen=True, slots=True)
 class TemplateSpec:
-    """What HR supplies to create or edit a template; validated by `review_rules`."""
+    """What HR supplies to create or edit a template; validated by `rules`."""
 
     name: str
     #: What ratings 1 to 5 mean, in that order (exactly five descriptions).

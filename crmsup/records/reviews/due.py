@@ -3,8 +3,8 @@ associate's acknowledgement, and (for HR) reviews waiting to be finalised.
 
 Worked out from plain columns only (statuses, dates, ids, employee numbers, team names), so
 no key is needed and nothing is decrypted: the inbox and the overdue list can show a whole
-organisation quickly, and print without revealing anyone's file. `review_service` re-exports
-both functions; the rules themselves are in `review_rules`.
+organisation quickly, and print without revealing anyone's file. `service` re-exports
+both functions; the rules themselves are in `rules`.
 """
 
 from __future__ import annotations

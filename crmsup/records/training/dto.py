@@ -17,7 +17,7 @@ from crmsup.records.training.models import AssignmentState, CourseKind
 
 @dataclass(frozen=True, slots=True)
 class CourseSpec:
-    """What HR supplies to add a course; validated by `training_rules.clean_course`."""
+    """What HR supplies to add a course; validated by `rules.clean_course`."""
 
     code: str
     title: str

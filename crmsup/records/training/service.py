@@ -5,8 +5,8 @@ Whoever keeps the associate's file (TRAINING_WRITE: HR, the site's manager, the 
 supervisors) assigns courses, records completions and admits; the same people read it
 (TRAINING_VIEW). An assignment is open until a pass of its course closes it ("completed") or a
 keeper cancels it; a fail leaves it open. A pass of a course with a validity is a certificate
-until completion + validity (`training_rules.expires_on`), and the course is due again before
-then (`training_due`).
+until completion + validity (`rules.expires_on`), and the course is due again before
+then (`due`).
 
 Score, free-text trainer and notes are encrypted under the associate's data key; course, dates,
 pass / fail and expiry stay plain, so that due lists and compliance need no key. Every change is

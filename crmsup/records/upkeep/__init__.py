@@ -4,6 +4,8 @@
 
 Above the areas: erasure empties every area's rows of the associate (listed by
 `crmsup.records.schema`), a backup copies every table.
+
+Face: `backup`, `retention` and `erasure`.
 """
 
 #: The modules other packages may import (`tests/unit/records/test_layout.py` holds them to it).

@@ -2,7 +2,7 @@
 and HR's adjustments.
 
 Accruals, year-end forfeits and carry-over expiries are worked out, never stored
-(`pto_rules`): a balance is always the sum of its ledger's lines, whatever the day asked
+(`rules`): a balance is always the sum of its ledger's lines, whatever the day asked
 about, past or future (a projection). Ledgers and balances read plain columns only and are
 audited as "pto.ledger" / "pto.balance"; an adjustment's reason is encrypted under the
 associate's data key. HR alone (ATTENDANCE_RULES) sets rules and adjusts balances: the
