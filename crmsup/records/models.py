@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from sqlalchemy import (
     BigInteger,
@@ -27,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, mapped_column
 
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 from crmsup.security.permissions import Role
@@ -45,6 +45,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     #: Every `Mapped[uuid.UUID]` column (foreign keys included) reads through the cache.
     type_annotation_map: ClassVar[dict[Any, Any]] = {uuid.UUID: Uuid()}
+
+
+#: What each area's `ERASED_ROWS` lists: the columns naming the associate in its tables.
+ErasedRows: TypeAlias = tuple[
+    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
+]
 
 
 def enum_column(kind: type[StrEnum], name: str) -> Enum:

@@ -8,16 +8,14 @@ foreign-key order), the demo and the tests. An area's models import only the ker
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import MetaData
-from sqlalchemy.orm import InstrumentedAttribute
 
 from crmsup.records import models
 from crmsup.records.access import models as access_models
 from crmsup.records.attendance import models as attendance_models
 from crmsup.records.development import models as development_models
 from crmsup.records.discipline import models as discipline_models
+from crmsup.records.models import ErasedRows
 from crmsup.records.notes import models as notes_models
 from crmsup.records.policies import models as policies_models
 from crmsup.records.recommendations import models as recommendations_models
@@ -44,9 +42,7 @@ METADATA: MetaData = models.Base.metadata
 #: their rows: issue 5's areas first (their rows may point at discipline records and
 #: reviews), then the associate's file. The associate's key is not here: deleting it is the
 #: shredding itself, and `upkeep.erasure` does it last.
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (
+ERASED_ROWS: ErasedRows = (
     *access_models.ERASED_ROWS,
     *development_models.ERASED_ROWS,
     *policies_models.ERASED_ROWS,

@@ -29,9 +29,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from crmsup.records.models import Base, enum_column
+from crmsup.records.models import Base, ErasedRows, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
@@ -116,6 +116,4 @@ class AccessRequestLine(Base):
 #: Columns naming the associate in this module's tables, children first: erasure deletes
 #: these rows (`crmsup.records.upkeep.erasure`). The name copy is under the access key, not
 #: the associate's data key, so shredding that key would not reach it: the rows must go.
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (AccessRequestLine.associate_id, AccessRequest.associate_id)
+ERASED_ROWS: ErasedRows = (AccessRequestLine.associate_id, AccessRequest.associate_id)

@@ -25,9 +25,9 @@ from sqlalchemy import (
     String,
     true,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from crmsup.records.models import Base, enum_column
+from crmsup.records.models import Base, ErasedRows, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
@@ -162,6 +162,8 @@ class Attachment(Base):
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
 #: these rows (`crmsup.records.upkeep.erasure`).
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (DisciplineNote.associate_id, Attachment.associate_id, DisciplineRecord.associate_id)
+ERASED_ROWS: ErasedRows = (
+    DisciplineNote.associate_id,
+    Attachment.associate_id,
+    DisciplineRecord.associate_id,
+)

@@ -19,9 +19,9 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from crmsup.records.models import Base, enum_column
+from crmsup.records.models import Base, ErasedRows, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
@@ -92,6 +92,4 @@ class ClientClaim(Base):
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
 #: these rows (`crmsup.records.upkeep.erasure`).
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (Note.associate_id, ClientClaim.associate_id)
+ERASED_ROWS: ErasedRows = (Note.associate_id, ClientClaim.associate_id)

@@ -22,9 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from crmsup.records.models import Base
+from crmsup.records.models import Base, ErasedRows
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
@@ -141,6 +141,4 @@ class PolicyAssociateAck(Base):
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
 #: these rows (`crmsup.records.upkeep.erasure`).
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (PolicyAssociateAck.associate_id,)
+ERASED_ROWS: ErasedRows = (PolicyAssociateAck.associate_id,)

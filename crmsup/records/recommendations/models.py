@@ -22,9 +22,9 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from crmsup.records.models import Base, enum_column
+from crmsup.records.models import Base, ErasedRows, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
@@ -129,6 +129,4 @@ class Recommendation(Base):
 #: Columns naming the associate in this module's tables, children first: erasure deletes
 #: these rows (`crmsup.records.upkeep.erasure`). The candidate an associate was hired from
 #: is shredded apart, by `candidate_keys.shred_hired_as`.
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (Recommendation.associate_id,)
+ERASED_ROWS: ErasedRows = (Recommendation.associate_id,)

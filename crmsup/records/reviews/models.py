@@ -26,9 +26,9 @@ from sqlalchemy import (
     Text,
     true,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from crmsup.records.models import Base, enum_column
+from crmsup.records.models import Base, ErasedRows, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
@@ -110,6 +110,4 @@ class Review(Base):
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
 #: these rows (`crmsup.records.upkeep.erasure`).
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (Review.associate_id,)
+ERASED_ROWS: ErasedRows = (Review.associate_id,)

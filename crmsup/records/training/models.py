@@ -27,9 +27,9 @@ from sqlalchemy import (
     String,
     true,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from crmsup.records.models import Base, enum_column
+from crmsup.records.models import Base, ErasedRows, enum_column
 from crmsup.records.types import UtcDateTime, Uuid, utcnow
 
 
@@ -162,9 +162,7 @@ class TrainingAdmissionBasis(Base):
 
 #: Columns naming the associate in this module's tables, children first: erasure deletes
 #: these rows (`crmsup.records.upkeep.erasure`).
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (
+ERASED_ROWS: ErasedRows = (
     TrainingAdmissionBasis.associate_id,
     TrainingAdmission.associate_id,
     TrainingCompletion.associate_id,

@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import InstrumentedAttribute
 
 from crmsup.records import audit, schema, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database, clear_residue
 from crmsup.records.dates import add_months
 from crmsup.records.errors import NotFound, ValidationFailed
-from crmsup.records.models import Associate, AssociateKey, AssociateStatus, Team
+from crmsup.records.models import Associate, AssociateKey, AssociateStatus, ErasedRows, Team
 from crmsup.records.people.auth import reauthenticate
 from crmsup.records.recommendations.candidate_keys import shred_hired_as
 from crmsup.records.recommendations.models import Candidate, CandidateKey
@@ -43,9 +42,7 @@ ACTION = "associate.erase"
 #: The rows deleted with an associate, each named by its column that holds the associate's
 #: id, in the order they are deleted: every area's (`schema.ERASED_ROWS`), then
 #: `AssociateKey`, whose deletion is the shredding itself and comes last.
-ERASED_ROWS: tuple[
-    InstrumentedAttribute[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None], ...
-] = (*schema.ERASED_ROWS, AssociateKey.associate_id)
+ERASED_ROWS: ErasedRows = (*schema.ERASED_ROWS, AssociateKey.associate_id)
 
 #: Every encrypted column of the associate: emptied, so the tombstone keeps no ciphertext.
 ENCRYPTED_COLUMNS: tuple[str, ...] = tuple(

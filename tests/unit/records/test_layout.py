@@ -34,11 +34,14 @@ MAX_PACKAGE_MODULES = 12
 GATHERERS = {"crmsup.records.schema"}
 
 
-def packages() -> list[str]:
-    return sorted(
-        p.name
-        for p in RECORDS.iterdir()
-        if (p / "__init__.py").is_file() and p.name not in NOT_A_PACKAGE
+@cache
+def packages() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            p.name
+            for p in RECORDS.iterdir()
+            if (p / "__init__.py").is_file() and p.name not in NOT_A_PACKAGE
+        )
     )
 
 
@@ -47,6 +50,7 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@cache
 def is_module(name: str) -> bool:
     path = ROOT.parent.joinpath(*name.split("."))
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
@@ -99,6 +103,7 @@ def records_imports() -> Iterator[Import]:
             yield found
 
 
+@cache
 def face_of(package: str) -> tuple[str, ...]:
     tree = ast.parse((RECORDS / package / "__init__.py").read_text(encoding="utf-8"))
     for node in tree.body:
@@ -111,14 +116,15 @@ def face_of(package: str) -> tuple[str, ...]:
     raise AssertionError(f"crmsup/records/{package}/__init__.py declares no FACE")
 
 
-def all_of(module: str) -> set[str] | None:
+@cache
+def all_of(module: str) -> frozenset[str] | None:
     path = ROOT.parent.joinpath(*module.split("."))
     path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
         ):
-            return set(ast.literal_eval(node.value))
+            return frozenset(ast.literal_eval(node.value))
     return None
 
 
