@@ -203,7 +203,7 @@ def run() -> bool:
             def floor() -> None:
                 assert _floor(path, team_key, scope_key.id) > 900
 
-            floor_s, measured_s = paired_medians(floor, measured, rounds=9)
+            floor_s, measured_s = paired_medians(floor, measured, rounds=41)
             return report("associate_file", measured_s, floor_s, TARGET)
         finally:
             db.dispose()
