@@ -7,9 +7,12 @@ attempts on several workstations add up rather than overwrite each other.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
@@ -44,56 +47,135 @@ def _refused(db: Database, user: User | None, outcome: str, reason: str) -> None
         )
 
 
-def _record_failure(db: Database, user: User, now: datetime, reason: str) -> datetime | None:
-    """Count one failed attempt; return the lock-out end when this attempt locked the account.
+def _reserve_attempt(
+    db: Database, user: User, now: datetime, action: str, actor: Actor | None
+) -> None:
+    """Take one of the account's attempts before the password is derived, or refuse.
 
-    The count and its audit entry commit together."""
+    The count goes up first, by one conditional UPDATE that the database applies atomically
+    (SQLite's write lock, PostgreSQL's row lock): however many attempts start together, at most
+    MAX_FAILED_LOGINS pass here until a success resets the count or a lock-out ends. The first
+    attempt beyond them locks the account at once, so that a right password derived in the
+    same burst is refused when it is checked again (`_admit`)."""
     with db.transaction() as session:
-        session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1)
-            .execution_options(synchronize_session=False)
+        taken = (
+            session.connection()
+            .execute(
+                update(User)
+                .where(
+                    User.id == user.id,
+                    User.failed_logins < MAX_FAILED_LOGINS,
+                    or_(User.locked_until.is_(None), User.locked_until <= now),
+                )
+                .values(failed_logins=User.failed_logins + 1)
+            )
+            .rowcount
         )
+        if taken:
+            return
         fresh = session.get_one(User, user.id, populate_existing=True, with_for_update=True)
-        locks = fresh.failed_logins >= MAX_FAILED_LOGINS
-        if locks:
-            fresh.lockouts += 1
-            fresh.failed_logins = 0
-            fresh.locked_until = now + lockout_duration(fresh.lockouts)
-        audit.append(
-            session,
-            "login",
-            actor_id=user.id,
-            actor_name=user.username,
-            entity_type="user",
-            entity_id=user.id,
-            outcome="locked" if locks else "failed",
-            details={"reason": reason},
-        )
-        return fresh.locked_until if locks else None
+        if fresh.locked_until is not None and fresh.locked_until > now:
+            until, reason = fresh.locked_until, "account locked"
+        else:
+            # Every attempt is taken and none has come back right: this one is one too many.
+            until, reason = _lock(fresh, now), "too many attempts"
+        _failure_entry(session, user, action, "locked", reason, actor)
+    raise LockedOut(until)
+
+
+def _lock(user: User, now: datetime) -> datetime:
+    user.lockouts += 1
+    user.failed_logins = 0
+    user.locked_until = now + lockout_duration(user.lockouts)
+    return user.locked_until
+
+
+def _failure_entry(
+    session: Session, user: User, action: str, outcome: str, reason: str, actor: Actor | None
+) -> None:
+    """Unsigned when it records a login (no key is open); a re-authentication or a password
+    change happens in an open session, whose key signs it."""
+    audit.append(
+        session,
+        action,
+        actor=actor,
+        actor_id=user.id,
+        actor_name=user.username,
+        entity_type="user",
+        entity_id=user.id,
+        outcome=outcome,
+        details={"purpose" if action == "reauth" else "reason": reason},
+    )
+
+
+def _record_failure(
+    db: Database, user: User, now: datetime, action: str, reason: str, actor: Actor | None
+) -> datetime | None:
+    """A reserved attempt came back wrong (it is counted already); return the lock-out end
+    when the account has now used every attempt. The lock and its audit entry commit together."""
+    with db.transaction() as session:
+        fresh = session.get_one(User, user.id, populate_existing=True, with_for_update=True)
+        locked_now = fresh.locked_until is not None and fresh.locked_until > now
+        locks = not locked_now and fresh.failed_logins >= MAX_FAILED_LOGINS
+        until = _lock(fresh, now) if locks else None
+        _failure_entry(session, user, action, "locked" if locks else "failed", reason, actor)
+        return until
+
+
+def _admit(session: Session, user: User, now: datetime) -> User:
+    """Check again, after a right password, that no burst locked the account meanwhile; then
+    reset its counters. Returns the fresh row, locked for the rest of the transaction."""
+    fresh = session.get_one(User, user.id, populate_existing=True, with_for_update=True)
+    if fresh.locked_until is not None and fresh.locked_until > now:
+        raise LockedOut(fresh.locked_until)
+    fresh.failed_logins = 0
+    fresh.lockouts = 0
+    fresh.locked_until = None
+    return fresh
 
 
 def _open_keys(
-    db: Database, user: User, password: str, now: datetime, reason: str, wrong: str = _WRONG
+    db: Database,
+    user: User,
+    password: str,
+    now: datetime,
+    reason: str,
+    wrong: str = _WRONG,
+    action: str = "login",
+    actor: Actor | None = None,
 ) -> UserKeys:
     """The user's keys, unless the account is disabled or locked out or the password is wrong;
-    every refusal is recorded, and a wrong password counts towards the lock-out."""
+    every refusal is recorded, and every attempt counts towards the lock-out before its
+    password is derived. The caller admits the user (`_admit`) in the transaction that
+    records the success."""
     if user.disabled:
         _refused(db, user, "failed", "account disabled")
         raise AuthenticationFailed("this account is disabled; ask IT to re-enable it")
-    if user.locked_until is not None and user.locked_until > now:
-        _refused(db, user, "locked", "account locked")
-        raise LockedOut(user.locked_until)
+    _reserve_attempt(db, user, now, action, actor)
     try:
         return UserKeys.open_with_password(
             user.sealed_private, password, user.kdf_salt, kdf_params_of(user), str(user.id)
         )
     except WrongPassword:
-        until = _record_failure(db, user, now, reason)
+        until = _record_failure(db, user, now, action, reason, actor)
         if until is not None:
             raise LockedOut(until) from None
         raise AuthenticationFailed(wrong) from None
+
+
+@contextmanager
+def _admitted(
+    db: Database, user: User, now: datetime, action: str = "login", actor: Actor | None = None
+) -> Iterator[tuple[Session, User]]:
+    """A transaction in which a right password is admitted (`_admit`) and its success
+    recorded; if a burst locked the account meanwhile, the refusal is recorded instead."""
+    try:
+        with db.transaction() as session:
+            yield session, _admit(session, user, now)
+    except LockedOut:
+        with db.transaction() as session:
+            _failure_entry(session, user, action, "locked", "locked while checking", actor)
+        raise
 
 
 def login(
@@ -117,11 +199,7 @@ def login(
         raise AuthenticationFailed(_WRONG)
     keys = _open_keys(db, user, password, now, "wrong password")
     actor = Actor(user.id, user.username, user.role, user.site_id, keys)
-    with db.transaction() as session:
-        fresh = session.get_one(User, user.id)
-        fresh.failed_logins = 0
-        fresh.lockouts = 0
-        fresh.locked_until = None
+    with _admitted(db, user, now, "login") as (session, fresh):
         audit.append(session, "login", actor=actor, entity_type="user", entity_id=user.id)
         if needs_upgrade(kdf_params_of(fresh), kdf_defaults):
             reseal(fresh, keys, password, kdf_defaults)
@@ -152,50 +230,35 @@ def change_password(
     validation.password(new)
     if current == new:
         raise ValidationFailed("the new password must differ from the current one")
+    now = utcnow()
     with db.transaction() as session:
         user = session.get_one(User, actor.user_id)
-        try:
-            keys = UserKeys.open_with_password(
-                user.sealed_private, current, user.kdf_salt, kdf_params_of(user), str(user.id)
-            )
-        except WrongPassword:
-            keys = None
-        if keys is not None:
-            reseal(user, keys, new, kdf_defaults)
-        audit.append(
-            session,
-            "password.change",
-            actor=actor,
-            entity_type="user",
-            entity_id=user.id,
-            outcome="ok" if keys else "failed",
-            details=None if keys else {"reason": "wrong current password"},
-        )
-    if keys is None:
-        raise AuthenticationFailed("the current password is wrong")
+    keys = _open_keys(
+        db,
+        user,
+        current,
+        now,
+        "wrong current password",
+        "the current password is wrong",
+        "password.change",
+        actor,
+    )
+    with _admitted(db, user, now, "password.change", actor) as (session, fresh):
+        reseal(fresh, keys, new, kdf_defaults)
+        audit.append(session, "password.change", actor=actor, entity_type="user", entity_id=user.id)
 
 
 def reauthenticate(db: Database, actor: Actor, password: str, purpose: str) -> None:
     """Ask for the password again before a grave step (export of a site, grants and role
-    changes, recovery, restore, erasure). A wrong password is recorded and refused."""
+    changes, recovery, restore, erasure). A wrong password is recorded, refused, and counts
+    towards the lock-out like a failed login: an open session is no way round the five."""
+    now = utcnow()
     with db.transaction() as session:
         user = session.get_one(User, actor.user_id)
-    try:
-        UserKeys.open_with_password(
-            user.sealed_private, password, user.kdf_salt, kdf_params_of(user), str(user.id)
-        )
-    except WrongPassword:
-        with db.transaction() as session:
-            audit.append(
-                session,
-                "reauth",
-                actor=actor,
-                entity_type="user",
-                entity_id=user.id,
-                outcome="failed",
-                details={"purpose": purpose},
-            )
-        raise AuthenticationFailed(f"the password is needed again to {purpose}") from None
+    wrong = f"the password is needed again to {purpose}"
+    _open_keys(db, user, password, now, purpose, wrong, "reauth", actor)
+    with _admitted(db, user, now, "reauth", actor):
+        pass
 
 
 def lock(db: Database, actor: Actor) -> None:
@@ -222,12 +285,8 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
         _refused(db, user, "failed", "role changed while locked")
         raise AuthenticationFailed("your role has changed since you logged in; log in again")
     keys = _open_keys(db, user, password, now, "wrong password at unlock", "wrong password")
-    actor.unlock(keys)
-    with db.transaction() as session:
-        fresh = session.get_one(User, user.id)
-        fresh.failed_logins = 0
-        fresh.lockouts = 0
-        fresh.locked_until = None
+    with _admitted(db, user, now) as (session, _):
+        actor.unlock(keys)
         audit.append(session, "session.unlock", actor=actor, entity_type="user", entity_id=user.id)
 
 
