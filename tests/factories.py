@@ -10,12 +10,14 @@ from crmsup.records.people import associates as associate_service
 from crmsup.records.people import grants as grant_service
 from crmsup.records.people import org as org_service
 from crmsup.records.people import users as user_service
-from crmsup.records.people.auth import login
+from crmsup.records.people.auth import enrol, login
 from crmsup.records.people.dto import AssociateDetail, NewAssociate
 from crmsup.security.permissions import Role
 
 PASSWORD = "correct horse battery staple"
 SUPERVISOR_PASSWORD = "supervisor's own passphrase"
+#: The one-time first password IT gives every account it creates (`add_user`).
+FIRST_PASSWORD = "first password from IT"
 
 
 @dataclass
@@ -31,17 +33,40 @@ class Org:
     recovery_sheet: str
 
 
+def add_enrolled_user(
+    db: Database,
+    admin: Actor,
+    username: str,
+    role: Role,
+    password: str,
+    *,
+    teams: tuple[str, ...] = (),
+    site: str | None = None,
+) -> Actor:
+    """An account as IT creates it (`user add` with FIRST_PASSWORD), enrolled by its owner
+    with `password` at the first login."""
+    user_service.add_user(db, admin, username, role, FIRST_PASSWORD, teams=teams, site=site)
+    return enrol(db, username, FIRST_PASSWORD, password)
+
+
 def build_org(db: Database) -> Org:
     made = org_service.initialise(
-        db, organisation="Acme", site="Lyon", admin="root", hr="hr", password=PASSWORD
+        db,
+        organisation="Acme",
+        site="Lyon",
+        admin="root",
+        hr="hr",
+        password=PASSWORD,
+        admin_password=FIRST_PASSWORD,
     )
-    admin = login(db, "root", PASSWORD)
     hr = login(db, "hr", PASSWORD)
-    user_service.add_user(db, admin, "manager", Role.SITE_MANAGER, PASSWORD, site="Lyon")
-    user_service.add_user(db, admin, "auditor", Role.AUDITOR, PASSWORD)
+    admin = enrol(db, "root", FIRST_PASSWORD, PASSWORD)
+    add_enrolled_user(db, admin, "manager", Role.SITE_MANAGER, PASSWORD, site="Lyon")
+    auditor = add_enrolled_user(db, admin, "auditor", Role.AUDITOR, PASSWORD)
+    grant_service.grant(db, hr, "root")  # HR vouches for IT: the access key follows
     grant_service.grant(db, hr, "manager")
     for name, team in (("sup-a", "Team A"), ("sup-b", "Team B")):
-        user_service.add_user(db, admin, name, Role.SUPERVISOR, SUPERVISOR_PASSWORD)
+        add_enrolled_user(db, admin, name, Role.SUPERVISOR, SUPERVISOR_PASSWORD)
         org_service.add_team(db, hr, team, "Lyon", (name,))
     return Org(
         db=db,
@@ -50,7 +75,7 @@ def build_org(db: Database) -> Org:
         sup_a=login(db, "sup-a", SUPERVISOR_PASSWORD),
         sup_b=login(db, "sup-b", SUPERVISOR_PASSWORD),
         manager=login(db, "manager", PASSWORD),
-        auditor=login(db, "auditor", PASSWORD),
+        auditor=auditor,
         recovery_sheet=made.recovery_sheet,
     )
 

@@ -110,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         user,
         "passwd",
         people.cmd_user_passwd,
-        "change the password of --user (current via --password-file or CRMSUP_PASSWORD)",
+        "change the password of --user (current via --password-file or CRMSUP_PASSWORD); at "
+        "an account's first login, choose it: IT's first password as the current one",
     )
 
     grant = add_command(

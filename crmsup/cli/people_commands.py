@@ -82,9 +82,11 @@ def cmd_user_role(ctx: Context) -> int:
 
 
 def cmd_user_passwd(ctx: Context) -> int:
+    """Change one's password; on an account's first login, choose it (and so enrol)."""
     current = ctx.password()
-    actor = auth_service.login(ctx.db, ctx.args.user or "", current)
-    auth_service.change_password(ctx.db, actor, current, ctx.new_password())
+    actor = ctx.actor()
+    if not ctx.enrolled:
+        auth_service.change_password(ctx.db, actor, current, ctx.new_password())
     if ctx.json:
         output.emit_json({"user": actor.username, "password_changed": True})
     else:

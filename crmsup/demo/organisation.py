@@ -10,6 +10,7 @@ with every step in the audit trail.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from crmsup.records.models import ScopeKey, Team, User
 from crmsup.records.people import grants as grant_service
 from crmsup.records.people import org as org_service
 from crmsup.records.people import users as user_service
-from crmsup.records.people.auth import login
+from crmsup.records.people.auth import enrol, login
 from crmsup.security.permissions import Role
 
 ADMIN = "root"
@@ -65,6 +66,9 @@ def build_organisation(
 ) -> DemoOrg:
     """Create the organisation, its sites, teams and accounts; log in `root` and `hr`."""
     first = plan.sites[0]
+    # The demo plays IT and every person: IT gives each account a first password, and each
+    # owner enrols with the demo's password, through the same services as anyone.
+    first_password = secrets.token_urlsafe(18)
     org_service.initialise(
         db,
         organisation=ORGANISATION,
@@ -72,18 +76,25 @@ def build_organisation(
         admin=ADMIN,
         hr=HR,
         password=password,
+        admin_password=first_password,
         recovery=recovery,
     )
-    admin = login(db, ADMIN, password)
     hr = login(db, HR, password)
+    admin = enrol(db, ADMIN, first_password, password)
+    grant_service.grant(db, hr, ADMIN)  # HR vouches for IT: the access key follows
+
+    def add(name: str, role: Role, site: str | None = None) -> None:
+        user_service.add_user(db, admin, name, role, first_password, site=site)
+        enrol(db, name, first_password, password)
+
     for site in plan.sites[1:]:
         org_service.add_site(db, admin, site.name)
     for site in plan.sites:
-        user_service.add_user(db, admin, site.manager, Role.SITE_MANAGER, password, site=site.name)
+        add(site.manager, Role.SITE_MANAGER, site.name)
         grant_service.grant(db, hr, site.manager)  # HR vouches: keys reach them with each team
-    user_service.add_user(db, admin, AUDITOR, Role.AUDITOR, password)
+    add(AUDITOR, Role.AUDITOR)
     for team in plan.teams:
-        user_service.add_user(db, admin, team.supervisor, Role.SUPERVISOR, password, site=team.site)
+        add(team.supervisor, Role.SUPERVISOR, team.site)
         org_service.add_team(db, hr, team.name, team.site, (team.supervisor,))
     staff, keys = _staff(db, plan, hr)
     return DemoOrg(admin, hr, staff, _logins(plan), keys)

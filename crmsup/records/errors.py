@@ -44,6 +44,10 @@ class AuthenticationFailed(CrmsupError):
     """Wrong user name or password, or a disabled account."""
 
 
+class EnrolmentRequired(AuthenticationFailed):
+    """A right first password: the owner must choose their own (`auth.enrol`) to go on."""
+
+
 class LockedOut(AuthenticationFailed):
     """Too many failed logins; the account opens again at `until` (UTC)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from crmsup.records.actor import Actor
 from crmsup.records.errors import PermissionDenied
 from crmsup.records.models import (
+    AccountKeys,
     AssociateKey,
     Organisation,
     RecipientKind,
@@ -33,22 +35,45 @@ TEAM_KEY_PURPOSE = "team-key"
 DATA_KEY_PURPOSE = "associate-data-key"
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """An account a scope key may be sealed to, and the public key to seal it to."""
+
+    user_id: uuid.UUID
+    exchange_public: bytes
+
+
+def recipients(session: Session, users: Iterable[User]) -> list[Recipient]:
+    """Those of `users` who have enrolled (an account IT created has no key pair until its
+    owner makes one), each with their public key."""
+    wanted = {user.id for user in users}
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(AccountKeys.user_id, AccountKeys.exchange_public).where(
+            AccountKeys.user_id.in_(wanted)
+        )
+    )
+    return [Recipient(user_id, bytes(public)) for user_id, public in rows]
+
+
 def _user_copy(
-    scope_key: ScopeKey, key: bytes, user: User, granted_by: uuid.UUID | None
+    scope_key: ScopeKey, key: bytes, recipient: Recipient, granted_by: uuid.UUID | None
 ) -> SealedKey:
+    user_id = recipient.user_id
     return SealedKey(
         scope_key_id=scope_key.id,
         recipient_kind=RecipientKind.USER,
-        recipient_user_id=user.id,
+        recipient_user_id=user_id,
         sealed=wrapping.seal(
-            user.exchange_public, key, TEAM_KEY_PURPOSE, str(scope_key.id), f"user:{user.id}"
+            recipient.exchange_public, key, TEAM_KEY_PURPOSE, str(scope_key.id), f"user:{user_id}"
         ),
         granted_by=granted_by,
     )
 
 
 def create_team_key(
-    session: Session, team: Team, recipients: Iterable[User], granted_by: uuid.UUID | None
+    session: Session, team: Team, recipients: Iterable[Recipient], granted_by: uuid.UUID | None
 ) -> ScopeKey:
     """Make the team's key and seal it to `recipients` and the recovery key, in `session`."""
     return _create_scope_key(
@@ -57,7 +82,10 @@ def create_team_key(
 
 
 def _create_scope_key(
-    session: Session, scope_key: ScopeKey, recipients: Iterable[User], granted_by: uuid.UUID | None
+    session: Session,
+    scope_key: ScopeKey,
+    recipients: Iterable[Recipient],
+    granted_by: uuid.UUID | None,
 ) -> ScopeKey:
     organisation = session.scalars(select(Organisation)).one()
     session.add(scope_key)
@@ -73,7 +101,7 @@ def _create_scope_key(
             granted_by=granted_by,
         )
     )
-    session.add_all(_user_copy(scope_key, key, user, granted_by) for user in recipients)
+    session.add_all(_user_copy(scope_key, key, r, granted_by) for r in recipients)
     return scope_key
 
 
@@ -104,7 +132,7 @@ def access_key_entitled(session: Session) -> list[User]:
 
 
 def create_access_key(
-    session: Session, recipients: Iterable[User], granted_by: uuid.UUID | None
+    session: Session, recipients: Iterable[Recipient], granted_by: uuid.UUID | None
 ) -> ScopeKey:
     """Make the access key, sealed to `recipients` and the recovery key, exactly as a team's
     key is (`init` makes it; `ensure_access_key` for an organisation older than it)."""
@@ -119,9 +147,9 @@ def ensure_access_key(session: Session, actor: Actor) -> ScopeKey:
     found = access_scope_key(session)
     if found is not None:
         return found
-    recipients = {user.id: user for user in access_key_entitled(session)}
-    recipients.setdefault(actor.user_id, session.get_one(User, actor.user_id))
-    return create_access_key(session, recipients.values(), actor.user_id)
+    entitled = {user.id: user for user in access_key_entitled(session)}
+    entitled.setdefault(actor.user_id, session.get_one(User, actor.user_id))
+    return create_access_key(session, recipients(session, entitled.values()), actor.user_id)
 
 
 def hand_access_key(session: Session, actor: Actor, users: Iterable[User]) -> list[uuid.UUID]:
@@ -198,8 +226,11 @@ def seal_to_user(session: Session, actor: Actor, scope_key: ScopeKey, user: User
     """Hand the actor's copy of `scope_key` on to `user`; False when they already hold it."""
     if holds_key(session, user.id, scope_key.id):
         return False
+    found = recipients(session, [user])
+    if not found:
+        return False  # not enrolled yet: nothing to seal to
     key = unseal_scope_key(session, actor, scope_key.id)
-    session.add(_user_copy(scope_key, key, user, actor.user_id))
+    session.add(_user_copy(scope_key, key, found[0], actor.user_id))
     return True
 
 

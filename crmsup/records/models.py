@@ -83,6 +83,10 @@ class Organisation(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))
     recovery_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    #: The organisation's root signing key (derived from the recovery key): what vouches for
+    #: the first HR account. NULL in an organisation older than it, until HR anchors it with
+    #: the recovery sheet.
+    root_public: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -95,7 +99,9 @@ class Site(Base):
 
 
 class User(Base):
-    """An account. Its private keys are sealed under its password (Argon2id, stored params)."""
+    """An account: who it is and what role IT gave it. Its key pair, once its owner has
+    enrolled, is in `account_keys`; until then its one-time first password is in
+    `enrolments`."""
 
     __tablename__ = "users"
 
@@ -104,13 +110,6 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    kdf_memory_kib: Mapped[int] = mapped_column(Integer)
-    kdf_iterations: Mapped[int] = mapped_column(Integer)
-    kdf_lanes: Mapped[int] = mapped_column(Integer)
-    kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
-    sealed_private: Mapped[bytes] = mapped_column(LargeBinary)
-    exchange_public: Mapped[bytes] = mapped_column(LargeBinary(32))
-    signing_public: Mapped[bytes] = mapped_column(LargeBinary(32))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     lockouts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -123,6 +122,46 @@ class User(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class KdfColumns:
+    """The Argon2id parameters and salt a password is derived with, stored with what it
+    opens (`accounts.kdf_params_of`)."""
+
+    kdf_memory_kib: Mapped[int] = mapped_column(Integer)
+    kdf_iterations: Mapped[int] = mapped_column(Integer)
+    kdf_lanes: Mapped[int] = mapped_column(Integer)
+    kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(16))
+
+
+class AccountKeys(KdfColumns, Base):
+    """An account's own key pair: X25519 to receive scope keys, Ed25519 to sign. Made by the
+    owner's client when they enrol, sealed under the password they chose (Argon2id with the
+    parameters stored here); IT, which set only the first password, never sees it."""
+
+    __tablename__ = "account_keys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    sealed_private: Mapped[bytes] = mapped_column(LargeBinary)
+    exchange_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signing_public: Mapped[bytes] = mapped_column(LargeBinary(32))
+    #: True for a pair made before enrolment existed (migration 0012): IT set the password it
+    #: was first sealed under, so the owner makes a new pair at their next login.
+    inherited: Mapped[bool] = mapped_column(Boolean, default=False)
+    enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Enrolment(KdfColumns, Base):
+    """The one-time first password IT gave a new account, as an Argon2id verifier: it lets
+    its owner in once, to choose their own password and make their key pair, and expires."""
+
+    __tablename__ = "enrolments"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    verifier: Mapped[bytes] = mapped_column(LargeBinary(32))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    issued_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Team(Base):

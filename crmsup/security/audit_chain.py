@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 GENESIS = bytes(32)
 USER_CREATE = "user.create"
+#: An account's owner made its key pair: the entry registers the key and is signed by it.
+USER_ENROL = "user.enrol"
 #: Actions that may be recorded without a signature: nobody's keys are open when they happen.
 UNSIGNED_ACTIONS = frozenset({"login", "migration", "restore"})
 _HASH_PREFIX = b"crmsup-audit-v1\x00"
@@ -180,7 +182,8 @@ class _LateFailure(Exception):
 
 
 def _registered_key(entry: EntryFields) -> bytes | None:
-    if entry.action != USER_CREATE or entry.outcome != "ok":
+    """The signing key an account creation or an enrolment records, if it does."""
+    if entry.action not in (USER_CREATE, USER_ENROL) or entry.outcome != "ok":
         return None
     try:
         value = json.loads(entry.details).get("signing_public")
@@ -189,8 +192,22 @@ def _registered_key(entry: EntryFields) -> bytes | None:
         return None
 
 
-def _signer_key(stored: StoredEntry, keys: dict[str, bytes]) -> bytes | None:
-    """The key `stored` must verify under (None: an unsigned entry of a kind that may be)."""
+def _opens_enrolment(entry: EntryFields) -> bool:
+    """An account created without a key pair, whose owner will make one (`USER_ENROL`)."""
+    if entry.action != USER_CREATE or entry.outcome != "ok":
+        return False
+    try:
+        return json.loads(entry.details).get("enrolment") is True
+    except (ValueError, AttributeError):
+        return False
+
+
+def _signer_key(stored: StoredEntry, keys: dict[str, bytes], enrolling: set[str]) -> bytes | None:
+    """The key `stored` must verify under (None: an unsigned entry of a kind that may be).
+
+    An enrolment is signed by the key it registers, and only counts for an account whose
+    creation, signed by an account the chain knows, said it would enrol: no one can enrol
+    an account into the chain by writing an entry of their own."""
     entry = stored.fields
     if stored.signature is None:
         if entry.action not in UNSIGNED_ACTIONS:
@@ -198,6 +215,16 @@ def _signer_key(stored: StoredEntry, keys: dict[str, bytes]) -> bytes | None:
         return None
     if entry.actor_id is None:
         raise _Failure(entry.sequence, f"entry {entry.sequence} is signed but names no actor")
+    if entry.action == USER_ENROL:
+        if entry.actor_id != entry.entity_id or entry.actor_id not in enrolling:
+            raise _Failure(
+                entry.sequence,
+                f"entry {entry.sequence} enrols an account whose creation did not provide for it",
+            )
+        enrolled = _registered_key(entry)
+        if enrolled is None:
+            raise _Failure(entry.sequence, f"entry {entry.sequence} enrols no key")
+        return enrolled
     public = keys.get(entry.actor_id)
     new_key = _registered_key(entry)
     if public is None and new_key is not None and not keys and entry.entity_id == entry.actor_id:
@@ -270,6 +297,7 @@ def verify_chain(
     ):
         skip_through = verified.sequence
     keys: dict[str, bytes] = {}
+    enrolling: set[str] = set()
     registered: list[tuple[int, str, bytes]] = []
     created_at: dict[str, int] = {}
     previous = GENESIS
@@ -294,7 +322,7 @@ def verify_chain(
                 raise _Failure(
                     entry.sequence, f"entry {entry.sequence} was changed after it was written"
                 )
-            public = _signer_key(stored, keys)
+            public = _signer_key(stored, keys, enrolling)
             running.add(stored.signature)
             if entry.sequence <= skip_through:
                 pass  # checked by the verification that reached `verified`
@@ -313,7 +341,10 @@ def verify_chain(
                     if verifier.failed():
                         break  # the walk stops; the bad signature is resolved below
             new_key = _registered_key(entry)
-            if new_key is not None and entry.entity_id is not None:
+            if entry.entity_id is not None and _opens_enrolment(entry):
+                enrolling.add(entry.entity_id)
+            elif new_key is not None and entry.entity_id is not None:
+                enrolling.discard(entry.entity_id)
                 keys[entry.entity_id] = new_key
                 registered.append((entry.sequence, entry.entity_id, new_key))
                 created_at[entry.entity_id] = entry.sequence

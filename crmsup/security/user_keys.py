@@ -1,8 +1,11 @@
 """A user's own key pair: X25519 (to receive sealed scope keys) and Ed25519 (to sign).
 
-The two private keys are sealed together under a key derived from the user's password.
-Changing the password re-seals these 64 bytes and nothing else; every scope key stays sealed to
-the unchanged public key.
+The two private keys are sealed together under a key derived from the user's password, and
+with them, since enrolment, the organisation's root public key as the owner first saw it (the
+*root pin*): what their client checks every account statement back to, which no one who can
+only write the database can change. Changing the password re-seals these 96 bytes and nothing
+else; every scope key stays sealed to the unchanged public key. A pair sealed before the pin
+existed holds 64 bytes and no pin.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from crmsup.security.kdf import KdfParams, derive_key
 from crmsup.security.wrapping import raw_public, unwrap_key, wrap_key
 
 _PURPOSE = "user-private-keys"
+_PIN_BYTES = 32
 
 
 def _raw_private(key: X25519PrivateKey | Ed25519PrivateKey) -> bytes:
@@ -41,10 +45,15 @@ class UserKeys:
 
     exchange: X25519PrivateKey
     signing: Ed25519PrivateKey
+    #: The organisation's root public key this account enrolled under (None: sealed before
+    #: enrolment existed, or in an organisation without a root key yet).
+    root_pin: bytes | None = None
 
     @classmethod
-    def generate(cls) -> UserKeys:
-        return cls(X25519PrivateKey.generate(), Ed25519PrivateKey.generate())
+    def generate(cls, root_pin: bytes | None = None) -> UserKeys:
+        if root_pin is not None and len(root_pin) != _PIN_BYTES:
+            raise ValueError("a root pin is a 32-byte public key")
+        return cls(X25519PrivateKey.generate(), Ed25519PrivateKey.generate(), root_pin)
 
     def public(self) -> PublicKeys:
         return PublicKeys(
@@ -55,7 +64,7 @@ class UserKeys:
     def seal_with_password(
         self, password: str, salt: bytes, params: KdfParams, user_id: str
     ) -> bytes:
-        secret = _raw_private(self.exchange) + _raw_private(self.signing)
+        secret = _raw_private(self.exchange) + _raw_private(self.signing) + (self.root_pin or b"")
         return wrap_key(derive_key(password, salt, params), secret, _PURPOSE, user_id)
 
     @classmethod
@@ -66,7 +75,10 @@ class UserKeys:
             secret = unwrap_key(derive_key(password, salt, params), sealed, _PURPOSE, user_id)
         except IntegrityFailure:
             raise WrongPassword("the password does not open this account") from None
+        if len(secret) not in (64, 64 + _PIN_BYTES):
+            raise IntegrityFailure("an account's sealed keys are malformed")
         return cls(
             X25519PrivateKey.from_private_bytes(secret[:32]),
-            Ed25519PrivateKey.from_private_bytes(secret[32:]),
+            Ed25519PrivateKey.from_private_bytes(secret[32:64]),
+            secret[64:] or None,
         )

@@ -44,6 +44,10 @@ class CliRunner:
             self.out, self.err = captured.out, captured.err
         return code
 
+    def enrol(self, user: str, first: str, own: str) -> int:
+        """The account's first login: IT's first password, then the owner's own."""
+        return self("--user", user, "user", "passwd", password=first, new=own)
+
 
 class OrgCli(CliRunner):
     """A runner on a copy of the `org` fixture's organisation (`org_template`): each call

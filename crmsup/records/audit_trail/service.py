@@ -15,7 +15,7 @@ from crmsup.records.actor import Actor
 from crmsup.records.checkpoints import CheckpointStore, replacing
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.models import Organisation, User
+from crmsup.records.models import AccountKeys, Organisation
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
 from crmsup.security import checkpoint_file, verification_mark
@@ -34,7 +34,9 @@ def current_signing_keys(db: Database) -> dict[str, bytes]:
     with db.transaction() as session:
         return {
             str(user_id): bytes(key)
-            for user_id, key in session.execute(select(User.id, User.signing_public))
+            for user_id, key in session.execute(
+                select(AccountKeys.user_id, AccountKeys.signing_public)
+            )
         }
 
 

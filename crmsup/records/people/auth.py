@@ -1,181 +1,89 @@
-"""Logging in, changing one's password, and locking a session.
+"""Logging in, enrolling, changing one's password, and locking a session.
 
-The Argon2id derivation runs outside any transaction (it takes a quarter of a second by
-design); the attempt counters are updated in their own short transaction so that concurrent
-attempts on several workstations add up rather than overwrite each other.
+An account IT created has a one-time first password and no key pair. Logging in with it
+raises EnrolmentRequired; `enrol` then takes the first password and one the owner chooses,
+and makes the owner's key pair in this process, sealed under their own password, so that
+nothing IT knew opens it. Every password check counts towards the lock-out (`attempts`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
-from crmsup.records.errors import AuthenticationFailed, LockedOut, ValidationFailed
-from crmsup.records.models import User
-from crmsup.records.people.accounts import kdf_params_of, reseal
+from crmsup.records.errors import AuthenticationFailed, EnrolmentRequired, ValidationFailed
+from crmsup.records.models import AccountKeys, Enrolment, Organisation, User
+from crmsup.records.people.accounts import (
+    enrolment_details,
+    enrolment_matches,
+    kdf_params_of,
+    new_keys,
+    reseal,
+)
+from crmsup.records.people.attempts import WRONG, admitted, checked, refused
 from crmsup.records.people.grants import deliver_pending_keys
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
-from crmsup.security.errors import WrongPassword
+from crmsup.security.audit_chain import USER_ENROL
+from crmsup.security.errors import IntegrityFailure, WrongPassword
 from crmsup.security.kdf import DEFAULT_PARAMS, KdfParams, derive_key, needs_upgrade, new_salt
-from crmsup.security.lockout import MAX_FAILED_LOGINS, lockout_duration
 from crmsup.security.permissions import Action, Role
 from crmsup.security.user_keys import UserKeys
 
-_WRONG = "wrong user name or password"
+
+@dataclass(frozen=True, slots=True)
+class _Account:
+    user: User
+    keys: AccountKeys | None
+    enrolment: Enrolment | None
+    root_public: bytes | None
 
 
-def _refused(db: Database, user: User | None, outcome: str, reason: str) -> None:
-    """Record a refused login (unsigned: nobody's keys are open)."""
+def _account(db: Database, username: str) -> _Account | None:
     with db.transaction() as session:
-        audit.append(
-            session,
-            "login",
-            actor_id=None if user is None else user.id,
-            actor_name=None if user is None else user.username,
-            entity_type="user",
-            entity_id=None if user is None else user.id,
-            outcome=outcome,
-            details={"reason": reason},
+        user = session.scalars(
+            select(User).where(User.username == username.strip().lower())
+        ).one_or_none()
+        if user is None:
+            return None
+        return _Account(
+            user,
+            session.get(AccountKeys, user.id),
+            session.get(Enrolment, user.id),
+            session.scalar(select(Organisation.root_public).limit(1)),
         )
 
 
-def _reserve_attempt(
-    db: Database, user: User, now: datetime, action: str, actor: Actor | None
-) -> None:
-    """Take one of the account's attempts before the password is derived, or refuse.
-
-    The count goes up first, by one conditional UPDATE that the database applies atomically
-    (SQLite's write lock, PostgreSQL's row lock): however many attempts start together, at most
-    MAX_FAILED_LOGINS pass here until a success resets the count or a lock-out ends. The first
-    attempt beyond them locks the account at once, so that a right password derived in the
-    same burst is refused when it is checked again (`_admit`)."""
+def _own_account(db: Database, actor: Actor) -> tuple[User, AccountKeys]:
     with db.transaction() as session:
-        taken = (
-            session.connection()
-            .execute(
-                update(User)
-                .where(
-                    User.id == user.id,
-                    User.failed_logins < MAX_FAILED_LOGINS,
-                    or_(User.locked_until.is_(None), User.locked_until <= now),
-                )
-                .values(failed_logins=User.failed_logins + 1)
-            )
-            .rowcount
-        )
-        if taken:
-            return
-        fresh = session.get_one(User, user.id, populate_existing=True, with_for_update=True)
-        if fresh.locked_until is not None and fresh.locked_until > now:
-            until, reason = fresh.locked_until, "account locked"
-        else:
-            # Every attempt is taken and none has come back right: this one is one too many.
-            until, reason = _lock(fresh, now), "too many attempts"
-        _failure_entry(session, user, action, "locked", reason, actor)
-    raise LockedOut(until)
+        return session.get_one(User, actor.user_id), session.get_one(AccountKeys, actor.user_id)
 
 
-def _lock(user: User, now: datetime) -> datetime:
-    user.lockouts += 1
-    user.failed_logins = 0
-    user.locked_until = now + lockout_duration(user.lockouts)
-    return user.locked_until
-
-
-def _failure_entry(
-    session: Session, user: User, action: str, outcome: str, reason: str, actor: Actor | None
-) -> None:
-    """Unsigned when it records a login (no key is open); a re-authentication or a password
-    change happens in an open session, whose key signs it."""
-    audit.append(
-        session,
-        action,
-        actor=actor,
-        actor_id=user.id,
-        actor_name=user.username,
-        entity_type="user",
-        entity_id=user.id,
-        outcome=outcome,
-        details={"purpose" if action == "reauth" else "reason": reason},
+def _opener(row: AccountKeys, password: str) -> UserKeys:
+    return UserKeys.open_with_password(
+        row.sealed_private, password, row.kdf_salt, kdf_params_of(row), str(row.user_id)
     )
 
 
-def _record_failure(
-    db: Database, user: User, now: datetime, action: str, reason: str, actor: Actor | None
-) -> datetime | None:
-    """A reserved attempt came back wrong (it is counted already); return the lock-out end
-    when the account has now used every attempt. The lock and its audit entry commit together."""
-    with db.transaction() as session:
-        fresh = session.get_one(User, user.id, populate_existing=True, with_for_update=True)
-        locked_now = fresh.locked_until is not None and fresh.locked_until > now
-        locks = not locked_now and fresh.failed_logins >= MAX_FAILED_LOGINS
-        until = _lock(fresh, now) if locks else None
-        _failure_entry(session, user, action, "locked" if locks else "failed", reason, actor)
-        return until
-
-
-def _admit(session: Session, user: User, now: datetime) -> User:
-    """Check again, after a right password, that no burst locked the account meanwhile; then
-    reset its counters. Returns the fresh row, locked for the rest of the transaction."""
-    fresh = session.get_one(User, user.id, populate_existing=True, with_for_update=True)
-    if fresh.locked_until is not None and fresh.locked_until > now:
-        raise LockedOut(fresh.locked_until)
-    fresh.failed_logins = 0
-    fresh.lockouts = 0
-    fresh.locked_until = None
-    return fresh
-
-
-def _open_keys(
-    db: Database,
-    user: User,
-    password: str,
-    now: datetime,
-    reason: str,
-    wrong: str = _WRONG,
-    action: str = "login",
-    actor: Actor | None = None,
-) -> UserKeys:
-    """The user's keys, unless the account is disabled or locked out or the password is wrong;
-    every refusal is recorded, and every attempt counts towards the lock-out before its
-    password is derived. The caller admits the user (`_admit`) in the transaction that
-    records the success."""
-    if user.disabled:
-        _refused(db, user, "failed", "account disabled")
-        raise AuthenticationFailed("this account is disabled; ask IT to re-enable it")
-    _reserve_attempt(db, user, now, action, actor)
-    try:
-        return UserKeys.open_with_password(
-            user.sealed_private, password, user.kdf_salt, kdf_params_of(user), str(user.id)
+def _check_pin(db: Database, account: _Account, keys: UserKeys) -> None:
+    """The root key in the database must be the one the account enrolled under. (An empty
+    one, as after a downgrade and upgrade, changes nothing: the account's client checks
+    statements against its own pin, never against the database's copy.)"""
+    if (
+        keys.root_pin is not None
+        and account.root_public is not None
+        and keys.root_pin != account.root_public
+    ):
+        refused(db, account.user, "failed", "root key changed")
+        raise IntegrityFailure(
+            "the organisation's root key in the database is not the one this account enrolled "
+            "under: the database may have been tampered with; tell HR and IT before going on"
         )
-    except WrongPassword:
-        until = _record_failure(db, user, now, action, reason, actor)
-        if until is not None:
-            raise LockedOut(until) from None
-        raise AuthenticationFailed(wrong) from None
-
-
-@contextmanager
-def _admitted(
-    db: Database, user: User, now: datetime, action: str = "login", actor: Actor | None = None
-) -> Iterator[tuple[Session, User]]:
-    """A transaction in which a right password is admitted (`_admit`) and its success
-    recorded; if a burst locked the account meanwhile, the refusal is recorded instead."""
-    try:
-        with db.transaction() as session:
-            yield session, _admit(session, user, now)
-    except LockedOut:
-        with db.transaction() as session:
-            _failure_entry(session, user, action, "locked", "locked while checking", actor)
-        raise
 
 
 def login(
@@ -186,21 +94,30 @@ def login(
     now: datetime | None = None,
     kdf_defaults: KdfParams = DEFAULT_PARAMS,
 ) -> Actor:
-    """Open the user's keys with their password; raise AuthenticationFailed or LockedOut."""
+    """Open the user's keys with their password; raise AuthenticationFailed or LockedOut, or
+    EnrolmentRequired for a right first password (then `enrol`)."""
     now = now or utcnow()
-    with db.transaction() as session:
-        user = session.scalars(
-            select(User).where(User.username == username.strip().lower())
-        ).one_or_none()
-    if user is None:
-        # Spend the same effort as a real attempt, so timing does not reveal who exists.
+    account = _account(db, username)
+    if account is None:
         derive_key(password, new_salt(), kdf_defaults)
-        _refused(db, None, "failed", "unknown account")
-        raise AuthenticationFailed(_WRONG)
-    keys = _open_keys(db, user, password, now, "wrong password")
+        refused(db, None, "failed", "unknown account")
+        raise AuthenticationFailed(WRONG)
+    user = account.user
+    if account.keys is None:
+        _check_first_password(db, account, password, now)
+        with admitted(db, user, now):
+            pass
+        raise EnrolmentRequired(
+            "this is the account's first password: choose a password of your own to finish "
+            "setting it up"
+        )
+    row = account.keys
+    keys = checked(db, user, lambda: _opener(row, password), now, "wrong password")
+    _check_pin(db, account, keys)
     actor = Actor(user.id, user.username, user.role, user.site_id, keys)
-    with _admitted(db, user, now, "login") as (session, fresh):
+    with admitted(db, user, now) as (session, _):
         audit.append(session, "login", actor=actor, entity_type="user", entity_id=user.id)
+        fresh = session.get_one(AccountKeys, user.id)
         if needs_upgrade(kdf_params_of(fresh), kdf_defaults):
             reseal(fresh, keys, password, kdf_defaults)
             audit.append(
@@ -211,6 +128,72 @@ def login(
                 entity_id=user.id,
                 details={"fields": ["kdf_memory_kib", "kdf_iterations", "kdf_lanes"]},
             )
+    if actor.role in (Role.HR, Role.SITE_MANAGER):
+        deliver_pending_keys(db, actor)
+    return actor
+
+
+def _check_first_password(db: Database, account: _Account, password: str, now: datetime) -> None:
+    enrolment = account.enrolment
+    if enrolment is None:
+        refused(db, account.user, "failed", "no key pair and no enrolment")
+        raise AuthenticationFailed(WRONG)
+    if enrolment.expires_at <= now:
+        refused(db, account.user, "failed", "first password expired")
+        raise AuthenticationFailed(
+            "this account's first password has expired: ask IT for a new one"
+        )
+
+    def check() -> None:
+        if not enrolment_matches(enrolment, password):
+            raise WrongPassword("the first password does not match")
+
+    checked(db, account.user, check, now, "wrong first password")
+
+
+def enrol(
+    db: Database,
+    username: str,
+    first_password: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    kdf_defaults: KdfParams = DEFAULT_PARAMS,
+) -> Actor:
+    """Finish setting up a new account: check the first password IT gave, make the owner's
+    key pair here, seal it under `password` (which must differ from the first), and log in.
+    The pair's public halves are recorded in the audit trail, signed by the new key."""
+    now = now or utcnow()
+    validation.password(password)
+    if password == first_password:
+        raise ValidationFailed(
+            "choose a password of your own: IT knows the first one, so it cannot be kept"
+        )
+    account = _account(db, username)
+    if account is None or account.keys is not None:
+        derive_key(first_password, new_salt(), kdf_defaults)
+        refused(db, None if account is None else account.user, "failed", "enrol: no enrolment")
+        raise AuthenticationFailed(WRONG)
+    user = account.user
+    _check_first_password(db, account, first_password, now)
+    row, keys = new_keys(user.id, password, account.root_public, kdf_defaults)
+    actor = Actor(user.id, user.username, user.role, user.site_id, keys)
+    with admitted(db, user, now) as (session, _):
+        pending = session.get(Enrolment, user.id)
+        if pending is None or session.get(AccountKeys, user.id) is not None:
+            raise ValidationFailed("this account was set up meanwhile: log in with its password")
+        session.delete(pending)
+        session.add(row)
+        session.flush()
+        audit.append(
+            session,
+            USER_ENROL,
+            actor=actor,
+            entity_type="user",
+            entity_id=user.id,
+            details=enrolment_details(row),
+        )
+        audit.append(session, "login", actor=actor, entity_type="user", entity_id=user.id)
     if actor.role in (Role.HR, Role.SITE_MANAGER):
         deliver_pending_keys(db, actor)
     return actor
@@ -231,20 +214,19 @@ def change_password(
     if current == new:
         raise ValidationFailed("the new password must differ from the current one")
     now = utcnow()
-    with db.transaction() as session:
-        user = session.get_one(User, actor.user_id)
-    keys = _open_keys(
+    user, row = _own_account(db, actor)
+    keys = checked(
         db,
         user,
-        current,
+        lambda: _opener(row, current),
         now,
         "wrong current password",
         "the current password is wrong",
         "password.change",
         actor,
     )
-    with _admitted(db, user, now, "password.change", actor) as (session, fresh):
-        reseal(fresh, keys, new, kdf_defaults)
+    with admitted(db, user, now, "password.change", actor) as (session, _):
+        reseal(session.get_one(AccountKeys, user.id), keys, new, kdf_defaults)
         audit.append(session, "password.change", actor=actor, entity_type="user", entity_id=user.id)
 
 
@@ -253,11 +235,10 @@ def reauthenticate(db: Database, actor: Actor, password: str, purpose: str) -> N
     changes, recovery, restore, erasure). A wrong password is recorded, refused, and counts
     towards the lock-out like a failed login: an open session is no way round the five."""
     now = utcnow()
-    with db.transaction() as session:
-        user = session.get_one(User, actor.user_id)
+    user, row = _own_account(db, actor)
     wrong = f"the password is needed again to {purpose}"
-    _open_keys(db, user, password, now, purpose, wrong, "reauth", actor)
-    with _admitted(db, user, now, "reauth", actor):
+    checked(db, user, lambda: _opener(row, password), now, purpose, wrong, "reauth", actor)
+    with admitted(db, user, now, "reauth", actor):
         pass
 
 
@@ -279,13 +260,14 @@ def unlock(db: Database, actor: Actor, password: str, *, now: datetime | None = 
     """Reopen a locked session with the user's password. A wrong password counts towards the
     lock-out like a failed login; a changed role or a disabled account needs a fresh login."""
     now = now or utcnow()
-    with db.transaction() as session:
-        user = session.get_one(User, actor.user_id)
+    user, row = _own_account(db, actor)
     if user.role != actor.role or user.site_id != actor.site_id:
-        _refused(db, user, "failed", "role changed while locked")
+        refused(db, user, "failed", "role changed while locked")
         raise AuthenticationFailed("your role has changed since you logged in; log in again")
-    keys = _open_keys(db, user, password, now, "wrong password at unlock", "wrong password")
-    with _admitted(db, user, now) as (session, _):
+    keys = checked(
+        db, user, lambda: _opener(row, password), now, "wrong password at unlock", "wrong password"
+    )
+    with admitted(db, user, now) as (session, _):
         actor.unlock(keys)
         audit.append(session, "session.unlock", actor=actor, entity_type="user", entity_id=user.id)
 

@@ -15,12 +15,24 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.discipline.defaults import default_levels
 from crmsup.records.errors import NotFound, PermissionDenied, ValidationFailed
-from crmsup.records.keyring import create_access_key, create_team_key, hand_access_key
+from crmsup.records.keyring import (
+    Recipient,
+    create_access_key,
+    create_team_key,
+    hand_access_key,
+    recipients,
+)
 from crmsup.records.models import Organisation, Site, Team, TeamSupervisor, User
-from crmsup.records.people.accounts import creation_details, new_user
+from crmsup.records.people.accounts import (
+    creation_details,
+    new_account,
+    new_enrolment,
+    new_keys,
+)
 from crmsup.records.people.dto import TeamRow
 from crmsup.records.scope import actor_team_ids, confirm, entitled_users, require
 from crmsup.records.types import utcnow
+from crmsup.security import statements
 from crmsup.security.audit_chain import USER_CREATE
 from crmsup.security.permissions import Action, Role, Scope, scope_of
 from crmsup.security.recovery import new_recovery_key, recovery_sheet
@@ -42,10 +54,15 @@ def initialise(
     admin: str,
     hr: str,
     password: str,
+    admin_password: str | None = None,
     recovery: X25519PrivateKey | None = None,
 ) -> InitResult:
     """Create the organisation, its first site, an admin and an HR account, and the recovery
     key. Refused on a database that already holds an organisation.
+
+    `password` is the first HR account's own password; `admin_password` (by default the same)
+    is the admin account's first password, with which IT enrols and chooses its own
+    (`auth.enrol`).
 
     The caller may pass the recovery key it has already written to disk (temp file), so that
     no organisation is ever committed without its sheet existing somewhere.
@@ -56,44 +73,61 @@ def initialise(
     if admin == hr:
         raise ValidationFailed("the admin and HR accounts need different user names")
     validation.password(password)
+    admin_password = admin_password or password
+    validation.password(admin_password)
     recovery = recovery or new_recovery_key()
+    root_public = statements.public_bytes(statements.root_signing_key(recovery))
+    now = utcnow()
+    # Argon2id twice, before the transaction: HR's pair, IT's first password.
+    hr_id, admin_id = uuid.uuid4(), uuid.uuid4()
+    hr_keys_row, hr_keys = new_keys(hr_id, password, root_public)
+    admin_enrolment = new_enrolment(admin_id, admin_password, hr_id, now)
     with db.transaction() as session:
         if session.scalar(select(Organisation.id).limit(1)) is not None:
             raise ValidationFailed("this database already holds an organisation")
         session.add(
-            Organisation(name=organisation, recovery_public=raw_public(recovery.public_key()))
+            Organisation(
+                name=organisation,
+                recovery_public=raw_public(recovery.public_key()),
+                root_public=root_public,
+            )
         )
         first_site = Site(name=site)
         session.add(first_site)
-        admin_user, admin_keys = new_user(admin, Role.ADMIN, password, None)
-        hr_user, _ = new_user(hr, Role.HR, password, None)
-        hr_user.confirmed_at = utcnow()  # the first HR account is the root of trust
-        session.add_all([admin_user, hr_user])
+        # The person setting the organisation up is its first HR account: its key pair is
+        # made here, in their process, and vouched for by the root key. IT's account is
+        # made as any other, with a first password and no key pair until IT enrols.
+        hr_user = new_account(hr, Role.HR, None, hr_id)
+        hr_user.confirmed_at = now  # the first HR account is the root of trust
+        admin_user = new_account(admin, Role.ADMIN, None, admin_id)
+        session.add_all([hr_user, admin_user])
         session.flush()
-        # IT works access requests from day one, with the one key that reads nothing else.
-        create_access_key(session, [admin_user, hr_user], None)
-        # The admin's own creation certifies its key; everything else of init is signed by it.
-        first_admin = Actor(admin_user.id, admin, Role.ADMIN, None, admin_keys)
-        for user in (admin_user, hr_user):
+        session.add_all([hr_keys_row, admin_enrolment])
+        session.flush()
+        # HR works and files access requests from day one; IT receives the key once vouched.
+        create_access_key(session, [Recipient(hr_user.id, hr_keys_row.exchange_public)], None)
+        # HR's own creation certifies its key; everything else of init is signed by it.
+        first_hr = Actor(hr_user.id, hr, Role.HR, None, hr_keys)
+        for user, keys in ((hr_user, hr_keys_row), (admin_user, None)):
             audit.append(
                 session,
                 USER_CREATE,
-                actor=first_admin,
+                actor=first_hr,
                 entity_type="user",
                 entity_id=user.id,
-                details=creation_details(user),
+                details=creation_details(user, keys),
             )
         levels = default_levels()
         session.add_all(levels)
         audit.append(
             session,
             "org.init",
-            actor=first_admin,
+            actor=first_hr,
             entity_type="site",
             entity_id=first_site.id,
             details={"discipline_levels": len(levels)},
         )
-        first_admin.lock()
+        first_hr.lock()
     return InitResult(organisation, recovery_sheet(recovery, organisation))
 
 
@@ -165,7 +199,8 @@ def add_team(
                     confirm(person, actor)  # a holder naming a supervisor vouches for them
             session.flush()
             holders = entitled_users(session, team)
-            create_team_key(session, team, holders, actor.user_id)
+            sealed_to = recipients(session, holders)
+            create_team_key(session, team, sealed_to, actor.user_id)
             access_to = hand_access_key(session, actor, people)
             audit.append(
                 session,
@@ -176,7 +211,7 @@ def add_team(
                 details={
                     "site": str(site.id),
                     "supervisors": [str(p.id) for p in people],
-                    "key_sealed_to": [*sorted(str(h.id) for h in holders), "recovery"],
+                    "key_sealed_to": [*sorted(str(r.user_id) for r in sealed_to), "recovery"],
                     "access_key_sealed_to": sorted(str(u) for u in access_to),
                 },
             )

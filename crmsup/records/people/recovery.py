@@ -18,7 +18,7 @@ from crmsup.records import audit, validation
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.keyring import ACCESS_KEY_ROLES, TEAM_KEY_PURPOSE, holds_key
+from crmsup.records.keyring import ACCESS_KEY_ROLES, TEAM_KEY_PURPOSE, holds_key, recipients
 from crmsup.records.models import Organisation, RecipientKind, ScopeKey, SealedKey, Team, User
 from crmsup.records.people.org import user_by_name
 from crmsup.records.scope import confirm, require, team_ids_in_scope
@@ -82,6 +82,9 @@ def _reseal(
     """Seal the scope key opened with the recovery key to `user`; False if they hold it."""
     if holds_key(session, user.id, scope_key_id):
         return False
+    found = recipients(session, [user])
+    if not found:
+        return False  # not enrolled: no key pair to seal to
     key = wrapping.unseal(recovery, sealed, TEAM_KEY_PURPOSE, str(scope_key_id), "recovery")
     session.add(
         SealedKey(
@@ -89,7 +92,11 @@ def _reseal(
             recipient_kind=RecipientKind.USER,
             recipient_user_id=user.id,
             sealed=wrapping.seal(
-                user.exchange_public, key, TEAM_KEY_PURPOSE, str(scope_key_id), f"user:{user.id}"
+                found[0].exchange_public,
+                key,
+                TEAM_KEY_PURPOSE,
+                str(scope_key_id),
+                f"user:{user.id}",
             ),
             granted_by=actor.user_id,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -10,11 +12,12 @@ from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import SealedKey, Site, Team, TeamGrant, TeamSupervisor, User
-from crmsup.records.people.accounts import creation_details, new_user
+from crmsup.records.people.accounts import creation_details, new_account, new_enrolment
 from crmsup.records.people.dto import UserRow
 from crmsup.records.people.grants import pending_team_names
 from crmsup.records.people.org import site_by_name, team_by_name, user_by_name
 from crmsup.records.scope import require
+from crmsup.records.types import utcnow
 from crmsup.security.audit_chain import USER_CREATE
 from crmsup.security.permissions import Action, Role
 
@@ -29,8 +32,10 @@ def add_user(
     teams: tuple[str, ...] = (),
     site: str | None = None,
 ) -> UserRow:
-    """Create an account. A supervisor's or site manager's team keys stay pending until a
-    holder hands them on (`grant`, or the holder's next login)."""
+    """Create an account with a one-time first password and no key pair: its owner chooses
+    their own password and makes the pair at the first login (`auth.enrol`), within
+    ENROLMENT_VALID_FOR. Its team keys stay pending until then, and until a holder hands them
+    on (`grant`, or the holder's next login)."""
     with audit.denials_recorded(db, actor, USER_CREATE, "user"):
         require(actor, Action.USER_ADD)
     username = validation.username(username)
@@ -39,6 +44,7 @@ def add_user(
         raise ValidationFailed("only supervisors and site managers lead teams")
     if role is Role.SITE_MANAGER and site is None:
         raise ValidationFailed("a site manager needs --site")
+    enrolment = new_enrolment(uuid.uuid4(), password, actor.user_id, utcnow())
     with db.transaction() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationFailed(f"a user named {username!r} already exists")
@@ -46,9 +52,10 @@ def add_user(
         home: Site | None = site_by_name(session, site) if site else None
         if home is None and role is Role.SUPERVISOR and team_rows:
             home = session.get_one(Site, team_rows[0].site_id)
-        user, _ = new_user(username, role, password, home)
+        user = new_account(username, role, home, enrolment.user_id)
         session.add(user)
         session.flush()
+        session.add(enrolment)
         for team in team_rows:
             session.add(TeamSupervisor(team_id=team.id, user_id=user.id))
         session.flush()

@@ -22,7 +22,7 @@ from crmsup.records.actor import Actor
 from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import Database, current_revision, open_database, require_known
 from crmsup.records.errors import AuthenticationFailed, ValidationFailed
-from crmsup.records.models import Organisation, User
+from crmsup.records.models import AccountKeys, Organisation, User
 from crmsup.records.people.accounts import kdf_params_of
 from crmsup.records.private_files import create_private, publish, scratch_folder
 from crmsup.records.scope import require
@@ -96,6 +96,7 @@ def backup(db: Database, actor: Actor, out_path: Path | str) -> BackupResult:
         if organisation is None:
             raise ValidationFailed("this database holds no organisation yet: nothing to back up")
         user = session.get_one(User, actor.user_id)
+        own = session.get_one(AccountKeys, actor.user_id)
         header = make_header(
             file_key,
             organisation_id=str(organisation.id),
@@ -105,10 +106,10 @@ def backup(db: Database, actor: Actor, out_path: Path | str) -> BackupResult:
             admin=AdminCopy(
                 str(user.id),
                 user.username,
-                kdf_params_of(user),
-                user.kdf_salt,
-                user.sealed_private,
-                user.exchange_public,
+                kdf_params_of(own),
+                own.kdf_salt,
+                own.sealed_private,
+                own.exchange_public,
             ),
             recovery_public=organisation.recovery_public,
         )

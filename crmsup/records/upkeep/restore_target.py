@@ -118,11 +118,16 @@ def content_check(header: BackupHeader, signer: bytes | None) -> Check:
             column("disabled", Boolean()),
             column("signing_public", LargeBinary()),
         )
-        row = connection.execute(
-            select(users.c.role, users.c.disabled, users.c.signing_public).where(
-                users.c.id == uuid.UUID(header.admin.user_id)
+        admin_id = uuid.UUID(header.admin.user_id)
+        if "account_keys" in inspect(connection).get_table_names():
+            # From schema 0012 on, an account's key pair has a table of its own.
+            keys = table("account_keys", column("user_id", Uuid()), column("signing_public"))
+            query = select(users.c.role, users.c.disabled, keys.c.signing_public).join(
+                keys, keys.c.user_id == users.c.id
             )
-        ).one_or_none()
+        else:
+            query = select(users.c.role, users.c.disabled, users.c.signing_public)
+        row = connection.execute(query.where(users.c.id == admin_id)).one_or_none()
         if row is None or bytes(row.signing_public) != signer:
             raise IntegrityFailure("the backup's content does not match its header")
         if row.role != Role.ADMIN.value or row.disabled:

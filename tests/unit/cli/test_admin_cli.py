@@ -17,6 +17,8 @@ from crmsup.cli.main import main
 
 PASSWORD = "correct horse battery staple"
 SUP_PASSWORD = "a supervisor passphrase"
+ROOT_PASSWORD = "IT's own passphrase"
+FIRST_PASSWORD = "first password from IT"
 
 
 Call = Callable[..., int]
@@ -29,9 +31,12 @@ def _set_up(call: Call, folder: Path) -> None:
     init += ["--recovery-key-file"]
     assert call(*init, str(sheet)) == 0
     assert sheet.stat().st_mode & 0o777 == 0o600
+    assert call("--user", "root", "user", "passwd", new=ROOT_PASSWORD) == 0  # root enrols
     for sup in ("sup-a", "sup-b"):
         add_user = f"--user root user add {sup} --role supervisor".split()
-        assert call(*add_user, new=SUP_PASSWORD) == 0
+        assert call(*add_user, password=ROOT_PASSWORD, new=FIRST_PASSWORD) == 0
+        enrol = ["--user", sup, "user", "passwd"]
+        assert call(*enrol, password=FIRST_PASSWORD, new=SUP_PASSWORD) == 0
     for team, sup in (("Team A", "sup-a"), ("Team B", "sup-b")):
         assert call("--user", "hr", "team", "add", team, "--site", "Lyon", "--supervisor", sup) == 0
     associate = ["--user", "sup-a", "associate", "add", "--employee-no", "E100"]
@@ -115,7 +120,7 @@ def test_a_new_users_first_session(cli: CliRunner) -> None:
     assert "Ørjan Bøe" in cli.out
     assert cli("--user", "sup-b", "associate", "show", "E100", password=SUP_PASSWORD) == 4
     assert "outside your scope" in cli.err
-    assert cli("--user", "root", "associate", "list") == 4
+    assert cli("--user", "root", "associate", "list", password=ROOT_PASSWORD) == 4
     for path in cli.folder.iterdir():
         if path.is_file():
             data = path.read_bytes()
@@ -261,13 +266,15 @@ def test_users_grants_and_password_change(cli: CliRunner) -> None:
             "supervisor",
             "--team",
             "Team A",
-            new=SUP_PASSWORD,
+            password=ROOT_PASSWORD,
+            new=FIRST_PASSWORD,
         )
         == 0
     )
     assert "pending" in cli.out
+    assert cli("--user", "sup-c", "user", "passwd", password=FIRST_PASSWORD, new=SUP_PASSWORD) == 0
     assert cli("--user", "sup-c", "associate", "show", "E100", password=SUP_PASSWORD) == 4
-    assert cli("--user", "root", "grant", "sup-c", "--team", "Team A") == 4
+    assert cli("--user", "root", "grant", "sup-c", "--team", "Team A", password=ROOT_PASSWORD) == 4
     assert cli("--user", "hr", "grant", "sup-c", "--team", "Team A") == 0
     assert cli("--user", "sup-c", "associate", "show", "E100", password=SUP_PASSWORD) == 0
     assert (
@@ -275,10 +282,10 @@ def test_users_grants_and_password_change(cli: CliRunner) -> None:
         == 0
     )
     assert cli("--user", "sup-c", "associate", "show", "E100", password="a newer passphrase") == 0
-    assert cli("--user", "root", "--json", "user", "list") == 0
+    assert cli("--user", "root", "--json", "user", "list", password=ROOT_PASSWORD) == 0
     users = {u["username"]: u for u in json.loads(cli.out)}
     assert users["sup-c"]["pending_teams"] == []
-    assert cli("--user", "root", "user", "disable", "sup-c") == 0
+    assert cli("--user", "root", "user", "disable", "sup-c", password=ROOT_PASSWORD) == 0
     assert cli("--user", "sup-c", "associate", "list", password="a newer passphrase") == 5
     assert cli("--user", "hr", "revoke", "sup-b", "--team", "Team B") == 0
     assert cli("--user", "hr", "user", "add", "x", "--role", "hr", new=SUP_PASSWORD) == 4
@@ -301,13 +308,16 @@ def test_the_installed_entry_point_runs(tmp_path: Path) -> None:
 
 def test_role_change_drops_keys_and_recovery_restores_them(cli: CliRunner) -> None:
     cli.set_up()
-    assert cli("--user", "root", "user", "role", "sup-a", "--role", "hr") == 0
+    assert (
+        cli("--user", "root", "user", "role", "sup-a", "--role", "hr", password=ROOT_PASSWORD) == 0
+    )
     assert cli("--user", "sup-a", "associate", "show", "E100", password=SUP_PASSWORD) == 4
     assert (
         cli("--user", "sup-a", "user", "role", "sup-b", "--role", "hr", password=SUP_PASSWORD) == 4
     )
     sheet = str(cli.folder / "recovery.txt")
-    assert cli("--user", "root", "recover", "sup-a", "--recovery-key-file", sheet) == 4
+    recover = ["recover", "sup-a", "--recovery-key-file", sheet]
+    assert cli("--user", "root", *recover, password=ROOT_PASSWORD) == 4
     assert cli("--user", "hr", "recover", "sup-a", "--recovery-key-file", sheet) == 0
     assert "Team A" in cli.out
     assert cli("--user", "sup-a", "associate", "show", "E100", password=SUP_PASSWORD) == 0

@@ -17,6 +17,8 @@ from crmsup.records.checkpoints import STATE_DIR_ENV
 PASSWORD = "correct horse battery staple"
 AUDITOR_PASSWORD = "an auditor's passphrase"
 SUP_PASSWORD = "a supervisor passphrase"
+ROOT_PASSWORD = "IT's own passphrase"
+FIRST_PASSWORD = "first password from IT"
 
 Call = Callable[..., int]
 
@@ -34,14 +36,15 @@ def _caller(monkeypatch: pytest.MonkeyPatch) -> Call:
 def _set_up(call: Call, folder: Path) -> None:
     init = ["init", "--org", "Acme", "--site", "Lyon", "--admin", "root", "--hr", "hr"]
     assert call(*init, "--recovery-key-file", str(folder / "recovery.txt")) == 0
-    assert (
-        call("--user", "root", "user", "add", "audit", "--role", "auditor", new=AUDITOR_PASSWORD)
-        == 0
-    )
-    assert (
-        call("--user", "root", "user", "add", "sup-a", "--role", "supervisor", new=SUP_PASSWORD)
-        == 0
-    )
+    # IT's first login, then each account's: every owner chooses their own password.
+    assert call("--user", "root", "user", "passwd", new=ROOT_PASSWORD) == 0
+    for name, role, own in (
+        ("audit", "auditor", AUDITOR_PASSWORD),
+        ("sup-a", "supervisor", SUP_PASSWORD),
+    ):
+        add = ["--user", "root", "user", "add", name, "--role", role]
+        assert call(*add, password=ROOT_PASSWORD, new=FIRST_PASSWORD) == 0
+        assert call("--user", name, "user", "passwd", password=FIRST_PASSWORD, new=own) == 0
     assert (
         call("--user", "hr", "team", "add", "Team A", "--site", "Lyon", "--supervisor", "sup-a")
         == 0
@@ -235,7 +238,7 @@ def test_only_auditor_hr_and_admin_may(cli: Cli, argv: tuple[str, ...]) -> None:
     assert cli("--user", "sup-a", *argv, password=SUP_PASSWORD) == 4
     assert "may not" in cli.err
     assert sorted(p.name for p in cli.folder.iterdir()) == ["db", "state"]
-    for user, password in (("root", PASSWORD), ("audit", AUDITOR_PASSWORD)):
+    for user, password in (("root", ROOT_PASSWORD), ("audit", AUDITOR_PASSWORD)):
         assert cli("--user", user, *argv, password=password) == 0, cli.err
 
 

@@ -10,14 +10,17 @@ import pytest
 
 from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import open_database
+from tests.factories import PASSWORD
 from tests.helpers.cli_runner import CliRunner
 
 Cli = CliRunner
+ROOT_PASSWORD = "IT's own passphrase"
 
 
 def _set_up(cli: Cli) -> None:
     init = ["init", "--org", "Acme", "--site", "Lyon", "--admin", "root", "--hr", "hr"]
     assert cli(*init, "--recovery-key-file", str(cli.folder / "recovery.txt")) == 0
+    assert cli.enrol("root", PASSWORD, ROOT_PASSWORD) == 0
     assert cli("--user", "hr", "team", "add", "Team A", "--site", "Lyon") == 0
     person = ["--employee-no", "E100", "--first", "Ørjan", "--last", "Bøe", "--team", "Team A"]
     assert cli("--user", "hr", "associate", "add", *person, "--email", "orjan@example.org") == 0
@@ -48,7 +51,7 @@ def cli(
 
 def _backup(cli: Cli) -> Path:
     out = cli.folder / "acme.crmsupbak"
-    assert cli("--user", "root", "--json", "backup", str(out)) == 0, cli.err
+    assert cli("--user", "root", "--json", "backup", str(out), password=ROOT_PASSWORD) == 0, cli.err
     return out
 
 
@@ -62,7 +65,9 @@ def test_backup_then_restore_with_the_admins_password(cli: Cli) -> None:
     for word in ("Ørjan", "Bøe", "orjan@example.org"):
         assert word.encode() not in data
     restored = cli.url("restored.db")
-    assert cli("--db", restored, "--user", "root", "restore", str(out)) == 0, cli.err
+    assert (
+        cli("--db", restored, "--user", "root", "restore", str(out), password=ROOT_PASSWORD) == 0
+    ), cli.err
     assert "Restored Acme" in cli.out
     assert "audit trail verifies" in cli.out
     assert cli("--db", restored, "--user", "hr", "--json", "associate", "list") == 0
@@ -95,10 +100,10 @@ def test_only_an_admin_backs_up_exit_4(cli: Cli) -> None:
 
 def test_a_database_with_an_organisation_or_an_existing_file_is_exit_3(cli: Cli) -> None:
     out = _backup(cli)
-    assert cli("--user", "root", "restore", str(out)) == 3
+    assert cli("--user", "root", "restore", str(out), password=ROOT_PASSWORD) == 3
     assert "already holds an organisation" in cli.err
     before = out.read_bytes()
-    assert cli("--user", "root", "backup", str(out)) == 3
+    assert cli("--user", "root", "backup", str(out), password=ROOT_PASSWORD) == 3
     assert "already exists" in cli.err
     assert out.read_bytes() == before
 
@@ -113,7 +118,18 @@ def test_a_damaged_backup_is_exit_6_and_nothing_is_written(cli: Cli, damage: str
         data[len(data) // 3] ^= 0x10
     out.write_bytes(bytes(data))
     target = cli.folder / "restored" / "crmsup.db"
-    assert cli("--db", f"sqlite:///{target}", "--user", "root", "restore", str(out)) == 6
+    assert (
+        cli(
+            "--db",
+            f"sqlite:///{target}",
+            "--user",
+            "root",
+            "restore",
+            str(out),
+            password=ROOT_PASSWORD,
+        )
+        == 6
+    )
     assert "damaged" in cli.err or "truncated" in cli.err
     assert not target.exists()
 
@@ -121,7 +137,10 @@ def test_a_damaged_backup_is_exit_6_and_nothing_is_written(cli: Cli, damage: str
 def test_a_foreign_file_is_exit_6(cli: Cli) -> None:
     foreign = cli.folder / "crmsup.db"
     restored = cli.url("restored.db")
-    assert cli("--db", restored, "--user", "root", "restore", str(foreign)) == 6
+    assert (
+        cli("--db", restored, "--user", "root", "restore", str(foreign), password=ROOT_PASSWORD)
+        == 6
+    )
     assert "not a crmsup backup" in cli.err
 
 
@@ -132,5 +151,5 @@ def test_the_wrong_password_is_exit_5_and_how_to_open_is_a_usage_error(cli: Cli)
     assert cli("--db", restored, "restore", str(out)) == 2
     sheet = str(cli.folder / "recovery.txt")
     argv = ["--db", restored, "--user", "root", "restore", str(out), "--recovery-key-file", sheet]
-    assert cli(*argv) == 2
+    assert cli(*argv, password=ROOT_PASSWORD) == 2
     assert not (cli.folder / "restored.db").exists()

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from crmsup.records.checkpoints import STATE_DIR_ENV
-from tests.factories import PASSWORD
+from tests.factories import FIRST_PASSWORD, PASSWORD
 from tests.helpers.cli_runner import CliRunner
 
 SUP_PASSWORD = "a supervisor passphrase"
+ROOT_PASSWORD = "IT's own passphrase"
 FACTS = "Hung up on a customer twice during the evening shift"
 WITNESS = "Jean Témoin"
 DAY = ["--as-of", "2025-06-02"]
@@ -32,7 +33,7 @@ class Cli(CliRunner):
         monkeypatch.delenv("CRMSUP_NEW_PASSWORD", raising=False)
 
     def as_(self, user: str, *argv: str) -> int:
-        password = SUP_PASSWORD if user == "sup-a" else PASSWORD
+        password = {"sup-a": SUP_PASSWORD, "root": ROOT_PASSWORD}.get(user, PASSWORD)
         return self("--user", user, *argv, password=password)
 
     def json_as(self, user: str, *argv: str) -> Any:
@@ -48,11 +49,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cli = Cli(folder, monkeypatch)
         init = ["init", "--org", "Acme", "--site", "Lyon", "--admin", "root", "--hr", "hr"]
         assert cli(*init, "--recovery-key-file", str(folder / "recovery.txt")) == 0
+        assert cli.enrol("root", PASSWORD, ROOT_PASSWORD) == 0
         add_user = ["--user", "root", "user", "add"]
-        assert cli(*add_user, "sup-a", "--role", "supervisor", new=SUP_PASSWORD) == 0
-        assert (
-            cli(*add_user, "manager", "--role", "site_manager", "--site", "Lyon", new=PASSWORD) == 0
-        )
+        for name, role, own in (
+            ("sup-a", ["supervisor"], SUP_PASSWORD),
+            ("manager", ["site_manager", "--site", "Lyon"], PASSWORD),
+        ):
+            made = cli(*add_user, name, "--role", *role, password=ROOT_PASSWORD, new=FIRST_PASSWORD)
+            assert made == 0
+            assert cli.enrol(name, FIRST_PASSWORD, own) == 0
         assert cli.as_("hr", "grant", "manager") == 0
         assert (
             cli.as_("hr", "team", "add", "Team A", "--site", "Lyon", "--supervisor", "sup-a") == 0

@@ -13,10 +13,11 @@ from crmsup.cli.main import main
 from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import open_database
 from crmsup.records.models import Associate, AssociateKey, AuditEntry
-from tests.factories import PASSWORD
+from tests.factories import FIRST_PASSWORD, PASSWORD
 from tests.helpers.cli_runner import CliRunner
 
 SUP_PASSWORD = "a supervisor passphrase"
+ROOT_PASSWORD = "IT's own passphrase"
 NAMES = ("Ørjan", "Bøe", "orjan@example.org")
 
 
@@ -40,9 +41,10 @@ def _set_up(cli: Cli) -> None:
     Ada Lovelace (E101) active."""
     init = ["init", "--org", "Acme", "--site", "Lyon", "--admin", "root", "--hr", "hr"]
     assert cli(*init, "--recovery-key-file", str(cli.folder / "recovery.txt")) == 0
-    assert (
-        cli("--user", "root", "user", "add", "sup-a", "--role", "supervisor", new=SUP_PASSWORD) == 0
-    )
+    assert cli.enrol("root", PASSWORD, ROOT_PASSWORD) == 0
+    add = ["--user", "root", "user", "add", "sup-a", "--role", "supervisor"]
+    assert cli(*add, password=ROOT_PASSWORD, new=FIRST_PASSWORD) == 0
+    assert cli.enrol("sup-a", FIRST_PASSWORD, SUP_PASSWORD) == 0
     assert cli.hr("team", "add", "Team A", "--site", "Lyon", "--supervisor", "sup-a") == 0
     add = ["associate", "add", "--team", "Team A", "--employee-no"]
     assert cli.hr(*add, "E100", "--first", "Ørjan", "--last", "Bøe", "--email", NAMES[2]) == 0
@@ -150,7 +152,7 @@ def test_an_active_associate_is_not_erased(cli: Cli) -> None:
 
 def test_others_than_hr_are_refused_with_exit_4_and_audited(cli: Cli) -> None:
     assert cli("--user", "sup-a", "erase", "associate", "E100", password=SUP_PASSWORD) == 4
-    assert cli("--user", "root", "retention", "set", "associate", "1") == 4
+    assert cli("--user", "root", "retention", "set", "associate", "1", password=ROOT_PASSWORD) == 4
     assert cli("--user", "sup-a", "legal-hold", "set", "E100", password=SUP_PASSWORD) == 4
     assert (
         cli("--user", "sup-a", "associate", "status", "E101", "leave", password=SUP_PASSWORD) == 4

@@ -21,12 +21,19 @@ from crmsup.records.people import grants as grant_service
 from crmsup.records.people import org as org_service
 from crmsup.records.people import users as user_service
 from crmsup.records.people.associates import get_associate, list_roster
-from crmsup.records.people.auth import login
+from crmsup.records.people.auth import enrol, login
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key, read_recovery_sheet, recovery_sheet
 from crmsup.security.wrapping import unseal
-from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org, add_associate
+from tests.factories import (
+    FIRST_PASSWORD,
+    PASSWORD,
+    SUPERVISOR_PASSWORD,
+    Org,
+    add_associate,
+    add_enrolled_user,
+)
 
 
 def _team_key_row(org: Org, team: str) -> ScopeKey:
@@ -137,12 +144,12 @@ def test_a_user_added_later_waits_until_a_holder_grants(org: Org) -> None:
         org.admin,
         "sup-c",
         Role.SUPERVISOR,
-        SUPERVISOR_PASSWORD,
+        FIRST_PASSWORD,
         teams=("Team A",),
     )
     assert row.pending_teams == ("Team A",)
     add_associate(org)
-    sup_c = login(org.db, "sup-c", SUPERVISOR_PASSWORD)
+    sup_c = enrol(org.db, "sup-c", FIRST_PASSWORD, SUPERVISOR_PASSWORD)
     roster = list_roster(org.db, sup_c)
     assert roster.rows == ()
     assert roster.pending_teams == ("Team A",)
@@ -163,8 +170,8 @@ def _pending(org: Org, username: str) -> tuple[str, ...]:
 def test_an_account_made_by_it_gets_no_key_until_a_holder_vouches_for_it(org: Org) -> None:
     """IT knows the first password of every account it makes: were keys delivered to such
     accounts automatically, IT could give itself access by making one."""
-    user_service.add_user(org.db, org.admin, "hr-2", Role.HR, SUPERVISOR_PASSWORD)
-    user_service.add_user(
+    add_enrolled_user(org.db, org.admin, "hr-2", Role.HR, SUPERVISOR_PASSWORD)
+    add_enrolled_user(
         org.db, org.admin, "sup-c", Role.SUPERVISOR, SUPERVISOR_PASSWORD, teams=("Team B",)
     )
     org_service.add_team(org.db, org.admin, "Team C", "Lyon", ("sup-c",))
@@ -188,7 +195,7 @@ def test_a_holders_login_hands_on_keys_owed_to_confirmed_accounts(org: Org) -> N
 
 
 def test_a_holder_naming_a_supervisor_vouches_for_them(org: Org) -> None:
-    user_service.add_user(org.db, org.admin, "sup-c", Role.SUPERVISOR, SUPERVISOR_PASSWORD)
+    add_enrolled_user(org.db, org.admin, "sup-c", Role.SUPERVISOR, SUPERVISOR_PASSWORD)
     org_service.add_team(org.db, org.hr, "Team C", "Lyon", ("sup-c",))
     assert _pending(org, "sup-c") == ()
 

@@ -11,15 +11,14 @@ from crmsup.records.audit_trail.query import AuditFilter, AuditRow, list_entries
 from crmsup.records.audit_trail.service import verify
 from crmsup.records.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
 from crmsup.records.models import AuditEntry
-from crmsup.records.people import users as user_service
 from crmsup.records.people.associates import get_associate
 from crmsup.records.people.auth import login
 from crmsup.security.permissions import Role
-from tests.factories import PASSWORD, Org, add_associate
+from tests.factories import PASSWORD, Org, add_associate, add_enrolled_user
 
 
 def _auditor(org: Org) -> None:
-    user_service.add_user(org.db, org.admin, "audit", Role.AUDITOR, PASSWORD)
+    add_enrolled_user(org.db, org.admin, "audit", Role.AUDITOR, PASSWORD)
 
 
 def test_an_auditor_reads_every_entry_in_order_and_the_reading_is_recorded(org: Org) -> None:

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import delete, func, select, update
 
 from crmsup.records.audit_trail.service import verify
-from crmsup.records.models import AuditEntry, AuditHead, User
+from crmsup.records.models import AccountKeys, AuditEntry, AuditHead, User
 from crmsup.records.people.associates import get_associate, list_roster
 from crmsup.security.audit_chain import Checkpoint, EntryFields, entry_hash, sign
 from tests.factories import Org, add_associate
@@ -199,7 +199,11 @@ def test_a_replaced_signing_key_is_caught(org: Org) -> None:
     forger = Ed25519PrivateKey.generate()
     public = forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     with org.db.transaction() as session:
-        session.execute(update(User).where(User.username == "sup-a").values(signing_public=public))
+        session.execute(
+            update(AccountKeys)
+            .where(AccountKeys.user_id == org.sup_a.user_id)
+            .values(signing_public=public)
+        )
     creation = _creation_of(org, "sup-a")
     verdict = verify(org.db)
     assert (verdict.ok, verdict.first_bad) == (False, creation)
@@ -215,10 +219,12 @@ def test_a_replaced_signing_key_is_caught(org: Org) -> None:
 
 
 def _creation_of(org: Org, username: str) -> int:
+    """The entry that recorded the account's signing key: its enrolment, for an account IT
+    made."""
     with org.db.transaction() as session:
         user_id = session.scalars(select(User.id).where(User.username == username)).one()
         return session.scalars(
             select(AuditEntry.sequence).where(
-                AuditEntry.action == "user.create", AuditEntry.entity_id == str(user_id)
+                AuditEntry.action == "user.enrol", AuditEntry.entity_id == str(user_id)
             )
         ).one()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import inspect, text
 
+from crmsup.records import audit
 from crmsup.records.audit_trail.service import verify
 from crmsup.records.database import alembic_config, current_revision, head_revision
+from crmsup.security.audit_chain import verify_chain
 from tests.factories import Org, add_associate
 
 
@@ -25,7 +27,8 @@ def test_down_and_up_keeps_the_chain(org: Org) -> None:
     assert {"ix_audit_log_entity_id", "ix_audit_log_action", "ix_audit_log_actor_id"} <= (
         _indexes(org)
     )
-    assert verify(org.db).verified == before.verified
+    # The chain alone: the accounts' keys are in a table of a later revision (0012).
+    assert verify_chain(audit.stored_entries(org.db)).verified == before.verified
     if org.db.is_sqlite:
         assert len(_sqlite_index_names(org)) == 5  # with the key's and entry_hash's own
 

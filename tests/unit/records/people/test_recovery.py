@@ -8,13 +8,12 @@ from sqlalchemy import delete
 from crmsup.records.errors import PermissionDenied
 from crmsup.records.models import SealedKey
 from crmsup.records.people import recovery as recovery_service
-from crmsup.records.people import users as user_service
 from crmsup.records.people.associates import get_associate
 from crmsup.records.people.auth import login
 from crmsup.security.errors import IntegrityFailure
 from crmsup.security.permissions import Role
 from crmsup.security.recovery import new_recovery_key, read_recovery_sheet
-from tests.factories import PASSWORD, Org, add_associate
+from tests.factories import PASSWORD, Org, add_associate, add_enrolled_user
 
 
 def test_a_new_hr_account_recovers_every_team_with_the_sheet(org: Org) -> None:
@@ -22,8 +21,7 @@ def test_a_new_hr_account_recovers_every_team_with_the_sheet(org: Org) -> None:
     # Every holder's copy is gone, as if all of them had forgotten their passwords.
     with org.db.transaction() as session:
         session.execute(delete(SealedKey).where(SealedKey.recipient_user_id.is_not(None)))
-    user_service.add_user(org.db, org.admin, "hr-new", Role.HR, PASSWORD)
-    hr_new = login(org.db, "hr-new", PASSWORD)
+    hr_new = add_enrolled_user(org.db, org.admin, "hr-new", Role.HR, PASSWORD)
     with pytest.raises(PermissionDenied):
         get_associate(org.db, hr_new, "E100")
     sheet = read_recovery_sheet(org.recovery_sheet)

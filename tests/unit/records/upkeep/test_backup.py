@@ -11,6 +11,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, inspect, select, text
 
+from crmsup.records import audit
 from crmsup.records.audit_trail import service as audit_service
 from crmsup.records.database import Database, alembic_config, head_revision, open_database
 from crmsup.records.errors import (
@@ -22,10 +23,14 @@ from crmsup.records.errors import (
 from crmsup.records.models import AuditEntry
 from crmsup.records.people import associates as associate_service
 from crmsup.records.people import org as org_service
-from crmsup.records.people.auth import login
+from crmsup.records.people.auth import enrol, login
 from crmsup.records.people.dto import NewAssociate
+from crmsup.records.types import utcnow
 from crmsup.records.upkeep import backup as backup_service
+from crmsup.records.upkeep.backup_copy import write_backup
+from crmsup.security.backup_header import AdminCopy, Backend, make_header, new_file_key
 from crmsup.security.errors import IntegrityFailure
+from crmsup.security.kdf import KdfParams
 from crmsup.security.recovery import new_recovery_key, recovery_sheet
 from tests.factories import PASSWORD, SUPERVISOR_PASSWORD, Org, add_associate
 from tests.helpers.postgres_server import PostgresServer
@@ -137,7 +142,8 @@ def test_the_recovery_sheet_restores_into_an_initialised_empty_database(
     org_service.add_team(db, hr, "Team A", "Lyon")
     new = NewAssociate(employee_no="E100", first_name="Ørjan", last_name="Bøe", team="Team A")
     before = associate_service.add_associate(db, hr, new)
-    made = backup_service.backup(db, login(db, "root", PASSWORD), tmp_path / "b.crmsupbak")
+    admin = enrol(db, "root", PASSWORD, "IT's own passphrase")
+    made = backup_service.backup(db, admin, tmp_path / "b.crmsupbak")
     target = _empty_target(request, tmp_path, db.is_sqlite)
     open_database(target).dispose()  # a schema already in place, but no organisation
     with pytest.raises(IntegrityFailure, match="another organisation"):
@@ -281,21 +287,63 @@ def test_the_backup_entry_is_inside_the_copy(org: Org, target_url: str, tmp_path
 
 
 @pytest.mark.parametrize("org", ["sqlite"], indirect=True)
+def _older_backup(org: Org, schema: str, path: Path) -> Path:
+    """A backup as the crmsup of `schema` (before 0012) wrote it: the admin's key material
+    from `users`, everything else as today's `write_backup` copies it."""
+    with org.db.engine.connect() as connection:
+        organisation_id, recovery_public = connection.execute(
+            text("SELECT id, recovery_public FROM organisation")
+        ).one()
+        row = connection.execute(
+            text(
+                "SELECT kdf_memory_kib, kdf_iterations, kdf_lanes, kdf_salt, sealed_private,"
+                " exchange_public FROM users WHERE username = 'root'"
+            )
+        ).one()
+    file_key = new_file_key()
+    header = make_header(
+        file_key,
+        organisation_id=str(uuid.UUID(str(organisation_id))),
+        backend=Backend.SQLITE if org.db.is_sqlite else Backend.LOGICAL,
+        schema=schema,
+        created_at=audit.iso(utcnow()),
+        admin=AdminCopy(
+            str(org.admin.user_id),
+            "root",
+            KdfParams(memory_kib=row[0], iterations=row[1], lanes=row[2]),
+            bytes(row[3]),
+            bytes(row[4]),
+            bytes(row[5]),
+        ),
+        recovery_public=bytes(recovery_public),
+    )
+    near = path.parent / "scratch"
+    near.mkdir()
+    write_backup(org.db, header, file_key, path, near)
+    return path
+
+
+@pytest.mark.parametrize("org", ["sqlite"], indirect=True)
 def test_an_older_backup_is_migrated_after_the_restore(
     org: Org, target_url: str, tmp_path: Path
 ) -> None:
+    """On SQLite, whose backup is the file itself: a logical dump is written from today's
+    models, so only the crmsup of that older schema could write one (the migrations' own
+    PostgreSQL paths are run by tests/unit/records/migrations)."""
     script = ScriptDirectory.from_config(alembic_config())
     previous = script.get_revision(head_revision()).down_revision
     assert isinstance(previous, str), "needs a second revision to migrate from"
     with org.db.engine.begin() as connection:
         command.downgrade(alembic_config(connection), previous)
-    made = backup_service.backup(org.db, org.admin, tmp_path / "b.crmsupbak")
-    assert made.schema == previous
-    restored = backup_service.restore(target_url, made.file, username="root", password=PASSWORD)
+    made = _older_backup(org, previous, tmp_path / "b.crmsupbak")
+    restored = backup_service.restore(target_url, made, username="root", password=PASSWORD)
     assert (restored.backup_schema, restored.schema) == (previous, head_revision())
     assert restored.audit_ok
     db = open_database(target_url)
     try:
         assert [e[0] for e in _entries(db)[-2:]] == ["migration", "restore"]
+        # The admin who made it logs in to the migrated copy with the same password.
+        assert login(db, "root", PASSWORD).username == "root"
+        assert audit_service.verify(db).ok
     finally:
         db.dispose()
