@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
-from crmsup.records.errors import PermissionDenied
+from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.models import (
     AccountKeys,
     AssociateKey,
@@ -105,8 +105,21 @@ def _create_scope_key(
     return scope_key
 
 
+def team_scope_key_or_none(session: Session, team_id: uuid.UUID) -> ScopeKey | None:
+    """The team's key, or None while no holder has made it (a team IT prepared)."""
+    return session.scalars(select(ScopeKey).where(ScopeKey.team_id == team_id)).one_or_none()
+
+
 def team_scope_key(session: Session, team_id: uuid.UUID) -> ScopeKey:
-    return session.scalars(select(ScopeKey).where(ScopeKey.team_id == team_id)).one()
+    """The team's key; ValidationFailed while no holder has made it yet."""
+    found = team_scope_key_or_none(session, team_id)
+    if found is None:
+        name = session.get_one(Team, team_id).name
+        raise ValidationFailed(
+            f"team {name} has no key yet: HR or the site's manager makes it when they next log "
+            "in, and nothing is written to the team before then"
+        )
+    return found
 
 
 # ---- the access key ----------------------------------------------------------------------

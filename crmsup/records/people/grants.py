@@ -8,7 +8,7 @@ an account they vouch for â€” an admin included, since IT works those requests â
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from crmsup.records import audit, validation
@@ -18,11 +18,13 @@ from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.keyring import (
     ACCESS_KEY_ROLES,
     access_key_entitled,
+    create_team_key,
     ensure_access_key,
     hand_access_key,
     holds_key,
+    recipients,
     seal_to_user,
-    team_scope_key,
+    team_scope_key_or_none,
 )
 from crmsup.records.models import ScopeKey, SealedKey, Team, TeamGrant, TeamSupervisor, User
 from crmsup.records.people.org import team_by_name, user_by_name
@@ -38,11 +40,28 @@ def pending_team_names(session: Session, user: User) -> list[str]:
     held = select(SealedKey.scope_key_id).where(SealedKey.recipient_user_id == user.id)
     query = (
         select(Team.name)
-        .join(ScopeKey, ScopeKey.team_id == Team.id)
-        .where(Team.id.in_(team_ids), ScopeKey.id.not_in(held))
+        .outerjoin(ScopeKey, ScopeKey.team_id == Team.id)
+        .where(Team.id.in_(team_ids), or_(ScopeKey.id.is_(None), ScopeKey.id.not_in(held)))
         .order_by(Team.name)
     )
     return list(session.scalars(query))
+
+
+def make_team_key(session: Session, actor: Actor, team: Team) -> ScopeKey:
+    """Make the key of a team IT prepared, here in the holder's process, sealed to everyone
+    entitled who has enrolled (the holder among them) and to the recovery key."""
+    holders = recipients(session, entitled_users(session, team))
+    scope_key = create_team_key(session, team, holders, actor.user_id)
+    session.flush()
+    audit.append(
+        session,
+        "team.key",
+        actor=actor,
+        entity_type="team",
+        entity_id=team.id,
+        details={"key_sealed_to": [*sorted(str(r.user_id) for r in holders), "recovery"]},
+    )
+    return scope_key
 
 
 def deliver_pending_keys(db: Database, actor: Actor) -> int:
@@ -55,7 +74,9 @@ def deliver_pending_keys(db: Database, actor: Actor) -> int:
         for team in session.scalars(
             select(Team).where(Team.id.in_(actor_team_ids(session, actor)))
         ):
-            scope_key = team_scope_key(session, team.id)
+            scope_key = team_scope_key_or_none(session, team.id) or make_team_key(
+                session, actor, team
+            )
             if not holds_key(session, actor.user_id, scope_key.id):
                 continue
             for user in entitled_users(session, team):
@@ -116,7 +137,9 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
             teams = list(session.scalars(select(Team).where(Team.id.in_(in_scope & mine))))
         handed: list[str] = []
         for team in teams:
-            scope_key = team_scope_key(session, team.id)
+            scope_key = team_scope_key_or_none(session, team.id) or make_team_key(
+                session, actor, team
+            )
             if team_name is None and not holds_key(session, actor.user_id, scope_key.id):
                 continue  # another holder will hand this one on
             if seal_to_user(session, actor, scope_key, user):
@@ -161,12 +184,13 @@ def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:
             )
         for table in (TeamGrant, TeamSupervisor):
             session.execute(delete(table).where(table.team_id == team.id, table.user_id == user.id))
-        scope_key = team_scope_key(session, team.id)
-        session.execute(
-            delete(SealedKey).where(
-                SealedKey.scope_key_id == scope_key.id, SealedKey.recipient_user_id == user.id
+        scope_key = team_scope_key_or_none(session, team.id)
+        if scope_key is not None:
+            session.execute(
+                delete(SealedKey).where(
+                    SealedKey.scope_key_id == scope_key.id, SealedKey.recipient_user_id == user.id
+                )
             )
-        )
         audit.append(
             session,
             "revoke",

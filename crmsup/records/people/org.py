@@ -170,7 +170,9 @@ def add_site(db: Database, actor: Actor, name: str) -> str:
 def add_team(
     db: Database, actor: Actor, name: str, site_name: str, supervisors: tuple[str, ...] = ()
 ) -> TeamRow:
-    """Create a team and its key, sealed at once to everyone entitled and the recovery key."""
+    """Create a team. Made by a holder (HR, the site's manager), its key is made with it and
+    sealed at once to everyone entitled and the recovery key; prepared by IT, it has no key
+    until a holder's next login makes one."""
     with audit.denials_recorded(db, actor, "team.create", "team"):
         scope = require(actor, Action.TEAM_ADD)
         if scope is Scope.SITE:
@@ -193,14 +195,18 @@ def add_team(
                         f"{person.username} is a {person.role.value}, not a supervisor"
                     )
             session.flush()
+            holder = scope_of(actor.role, Action.GRANT) is not None
             for person in people:
                 session.add(TeamSupervisor(team_id=team.id, user_id=person.id))
-                if scope_of(actor.role, Action.GRANT) is not None:
+                if holder:
                     confirm(person, actor)  # a holder naming a supervisor vouches for them
             session.flush()
-            holders = entitled_users(session, team)
-            sealed_to = recipients(session, holders)
-            create_team_key(session, team, sealed_to, actor.user_id)
+            sealed_to: list[Recipient] = []
+            if holder:
+                # The key is made here, in a holder's process. A team IT prepares has none
+                # until a holder logs in (`grants.make_team_key`): IT never sees a team key.
+                sealed_to = recipients(session, entitled_users(session, team))
+                create_team_key(session, team, sealed_to, actor.user_id)
             access_to = hand_access_key(session, actor, people)
             audit.append(
                 session,
@@ -211,7 +217,9 @@ def add_team(
                 details={
                     "site": str(site.id),
                     "supervisors": [str(p.id) for p in people],
-                    "key_sealed_to": [*sorted(str(r.user_id) for r in sealed_to), "recovery"],
+                    "key_sealed_to": (
+                        [*sorted(str(r.user_id) for r in sealed_to), "recovery"] if holder else []
+                    ),
                     "access_key_sealed_to": sorted(str(u) for u in access_to),
                 },
             )

@@ -146,6 +146,21 @@ def set_disabled(db: Database, actor: Actor, username: str, disabled: bool) -> U
         if user.id == actor.user_id and disabled:
             raise ValidationFailed("you cannot disable your own account")
         user.disabled = disabled
+        removed = 0
+        if disabled:
+            # Leaving takes the keys away: no copy of any scope key stays sealed to them.
+            removed = (
+                session.connection()
+                .execute(delete(SealedKey).where(SealedKey.recipient_user_id == user.id))
+                .rowcount
+            )
         session.flush()
-        audit.append(session, action, actor=actor, entity_type="user", entity_id=user.id)
+        audit.append(
+            session,
+            action,
+            actor=actor,
+            entity_type="user",
+            entity_id=user.id,
+            details={"keys_removed": removed} if disabled else None,
+        )
         return _row(session, user)

@@ -94,7 +94,7 @@ def test_password_change_reseals_only_the_users_own_keys(org: Org) -> None:
                     select(User.username, AccountKeys.sealed_private).join(
                         AccountKeys, AccountKeys.user_id == User.id
                     )
-                )
+                ).all()
             )
             sealed = sorted(session.scalars(select(SealedKey.sealed)))
         return users, sealed
