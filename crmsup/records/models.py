@@ -164,6 +164,24 @@ class Enrolment(KdfColumns, Base):
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class AccountStatement(Base):
+    """A signed statement of who an account is (`crmsup.security.statements`): its role,
+    scope and public keys as a holder vouched for them. The newest (highest serial) is the
+    account's standing; the others are its history."""
+
+    __tablename__ = "account_statements"
+    __table_args__ = (UniqueConstraint("user_id", "serial"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    serial: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+    #: The holder who signed it; NULL for the organisation's root key.
+    signer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Team(Base):
     __tablename__ = "teams"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, validation
+from crmsup.records import audit, validation, vouching
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied, ValidationFailed
@@ -144,6 +144,8 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
                 continue  # another holder will hand this one on
             if seal_to_user(session, actor, scope_key, user):
                 handed.append(str(team.id))
+        session.flush()
+        vouched = vouching.vouch(session, actor, user)
         if confirmed or handed or access_key:
             audit.append(
                 session,
@@ -155,6 +157,7 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
                     "teams": sorted(handed),
                     "confirmed": confirmed,
                     "automatic": False,
+                    "vouched": vouched,
                     **({"access_key": True} if access_key else {}),
                 },
             )

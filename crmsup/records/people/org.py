@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, validation
+from crmsup.records import audit, validation, vouching
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.discipline.defaults import default_levels
@@ -76,7 +76,8 @@ def initialise(
     admin_password = admin_password or password
     validation.password(admin_password)
     recovery = recovery or new_recovery_key()
-    root_public = statements.public_bytes(statements.root_signing_key(recovery))
+    root_key = statements.root_signing_key(recovery)
+    root_public = statements.public_bytes(root_key)
     now = utcnow()
     # Argon2id twice, before the transaction: HR's pair, IT's first password.
     hr_id, admin_id = uuid.uuid4(), uuid.uuid4()
@@ -104,6 +105,7 @@ def initialise(
         session.flush()
         session.add_all([hr_keys_row, admin_enrolment])
         session.flush()
+        vouching.vouch_as_root(session, root_key, hr_user, now)
         # HR works and files access requests from day one; IT receives the key once vouched.
         create_access_key(session, [Recipient(hr_user.id, hr_keys_row.exchange_public)], None)
         # HR's own creation certifies its key; everything else of init is signed by it.
@@ -207,6 +209,9 @@ def add_team(
                 # until a holder logs in (`grants.make_team_key`): IT never sees a team key.
                 sealed_to = recipients(session, entitled_users(session, team))
                 create_team_key(session, team, sealed_to, actor.user_id)
+            if holder:
+                for person in people:
+                    vouching.vouch(session, actor, person)
             access_to = hand_access_key(session, actor, people)
             audit.append(
                 session,

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, validation
+from crmsup.records import audit, validation, vouching
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
@@ -60,6 +60,7 @@ def recover(db: Database, actor: Actor, recovery: X25519PrivateKey, username: st
             .where(SealedKey.recipient_kind == RecipientKind.RECOVERY, ScopeKey.access.is_(True))
         ).one_or_none()
         access_key = access is not None and _reseal(session, actor, recovery, user, *access)
+        vouching.vouch(session, actor, user)
         audit.append(
             session,
             "recovery",

@@ -8,7 +8,8 @@ under the password the owner chooses, into `account_keys`.
 
 Upgrading moves every existing pair into `account_keys`, unchanged (everyone logs in as
 before), marked `inherited`: IT set the password it was first sealed under, so its owner is
-asked for a new pair at their next login. `organisation.root_public` is added empty: an
+asked for a new pair at their next login. `account_statements` is added, empty: what holders
+sign when they vouch for an account. `organisation.root_public` is added empty: an
 organisation older than the root key gets it when HR anchors it with the recovery sheet.
 
 The seven columns leave `users` by ALTER TABLE DROP COLUMN (SQLite 3.35 and later), never by
@@ -82,6 +83,27 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_enrolments")),
     )
+    op.create_table(
+        "account_statements",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("serial", sa.Integer(), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=False),
+        sa.Column("signature", sa.LargeBinary(length=64), nullable=False),
+        sa.Column("signer_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_account_statements_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["signer_id"], ["users.id"], name=op.f("fk_account_statements_signer_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_account_statements")),
+        sa.UniqueConstraint("user_id", "serial", name=op.f("uq_account_statements_user_id")),
+    )
+    op.create_index(
+        op.f("ix_account_statements_user_id"), "account_statements", ["user_id"], unique=False
+    )
     columns = ", ".join(_KEY_COLUMNS)
     op.execute(
         f"INSERT INTO account_keys (user_id, {columns}, inherited, enrolled_at) "  # noqa: S608
@@ -117,5 +139,7 @@ def downgrade() -> None:
             f"UPDATE users SET {name} = "  # noqa: S608 - names from this file
             f"(SELECT k.{name} FROM account_keys k WHERE k.user_id = users.id)"
         )
+    op.drop_index(op.f("ix_account_statements_user_id"), table_name="account_statements")
+    op.drop_table("account_statements")
     op.drop_table("enrolments")
     op.drop_table("account_keys")

@@ -1,0 +1,201 @@
+"""Vouching: holders sign who an account is, and clients check it back to the root.
+
+When HR or a site manager vouches for an account (a grant, naming a supervisor, recovery), or
+`init` roots the first HR account, the account's present role, scope and public keys are
+signed into a statement (`crmsup.security.statements`), newest last. `standing` checks an
+account's newest statement, and its signer's, and so on, back to the organisation's root key
+as the checking client pinned it at enrolment: a statement changed, forged, signed by someone
+who may not vouch, or chained to another root is `Untrusted`, with the reason.
+
+Which role may vouch for what: HR for any account; a site manager for a supervisor whose
+teams are all on their site, and for an admin of their site; the root key for HR accounts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmsup.records.actor import Actor
+from crmsup.records.audit import iso
+from crmsup.records.errors import CrmsupError
+from crmsup.records.models import (
+    AccountKeys,
+    AccountStatement,
+    Team,
+    TeamGrant,
+    TeamSupervisor,
+    User,
+)
+from crmsup.records.types import utcnow
+from crmsup.security import statements
+from crmsup.security.errors import IntegrityFailure
+from crmsup.security.permissions import Role
+from crmsup.security.statements import ROOT, Statement
+
+
+class Untrusted(CrmsupError):
+    """An account's standing does not verify back to the root: nothing is sealed to it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    statement: Statement
+    signature: bytes
+
+
+def _newest(session: Session, user_id: uuid.UUID) -> _Stored | None:
+    row = session.scalars(
+        select(AccountStatement)
+        .where(AccountStatement.user_id == user_id)
+        .order_by(AccountStatement.serial.desc())
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        return None
+    return _Stored(statements.decode(bytes(row.body)), bytes(row.signature))
+
+
+def _scope_now(session: Session, user: User) -> tuple[str, ...]:
+    """The teams the account leads or was granted, as the database has them now."""
+    ids = set(session.scalars(select(TeamGrant.team_id).where(TeamGrant.user_id == user.id)))
+    ids.update(
+        session.scalars(select(TeamSupervisor.team_id).where(TeamSupervisor.user_id == user.id))
+    )
+    return tuple(sorted(str(i) for i in ids))
+
+
+def _sign(
+    session: Session,
+    signer: Ed25519PrivateKey,
+    signer_id: uuid.UUID | None,
+    user: User,
+    now: datetime | None,
+) -> Statement | None:
+    keys = session.get(AccountKeys, user.id)
+    if keys is None:
+        return None  # nothing to vouch for until the owner has made their key pair
+    fields = {
+        "username": user.username,
+        "role": user.role.value,
+        "site": None if user.site_id is None else str(user.site_id),
+        "teams": _scope_now(session, user),
+        "sites": (),
+        "exchange_public": bytes(keys.exchange_public),
+        "signing_public": bytes(keys.signing_public),
+        "signer": ROOT if signer_id is None else str(signer_id),
+        "issued_at": iso(now or utcnow()),
+    }
+    previous = _newest(session, user.id)
+    if previous is not None:
+        same = all(
+            getattr(previous.statement, name) == value
+            for name, value in fields.items()
+            if name != "issued_at"
+        )
+        if same:
+            return previous.statement
+        statement = previous.statement.succeeded_by(**fields)
+    else:
+        statement = Statement(account=str(user.id), serial=1, **fields)  # type: ignore[arg-type]
+    session.add(
+        AccountStatement(
+            user_id=user.id,
+            serial=statement.serial,
+            body=statement.encode(),
+            signature=statements.sign(statement, signer),
+            signer_id=signer_id,
+        )
+    )
+    session.flush()
+    return statement
+
+
+def vouch(session: Session, holder: Actor, user: User, now: datetime | None = None) -> bool:
+    """Sign `user`'s present role, scope and public keys with the holder's key, unless the
+    newest statement, by the same signer, already says as much; False when the account has
+    not enrolled yet."""
+    return _sign(session, holder.keys.signing, holder.user_id, user, now) is not None
+
+
+def vouch_as_root(
+    session: Session, root: Ed25519PrivateKey, user: User, now: datetime | None = None
+) -> None:
+    """`init`'s statement of the first HR account, signed with the organisation's root key."""
+    if user.role is not Role.HR or _sign(session, root, None, user, now) is None:
+        raise ValueError("the root key vouches only for an enrolled HR account")
+
+
+def standing(session: Session, user_id: uuid.UUID, root_pin: bytes) -> Statement:
+    """The account's newest statement, verified back to `root_pin`; Untrusted otherwise."""
+    return _Checker(session, root_pin).check(user_id)
+
+
+class _Checker:
+    def __init__(self, session: Session, root_pin: bytes) -> None:
+        self.session = session
+        self.root_pin = root_pin
+        self.done: dict[uuid.UUID, Statement] = {}
+        self.open: set[uuid.UUID] = set()
+
+    def check(self, user_id: uuid.UUID) -> Statement:
+        if user_id in self.done:
+            return self.done[user_id]
+        if user_id in self.open:
+            raise Untrusted("account statements vouch for each other in a circle")
+        self.open.add(user_id)
+        try:
+            statement = self._verify(user_id)
+        finally:
+            self.open.discard(user_id)
+        self.done[user_id] = statement
+        return statement
+
+    def _verify(self, user_id: uuid.UUID) -> Statement:
+        try:
+            stored = _newest(self.session, user_id)
+        except IntegrityFailure as error:
+            raise Untrusted(f"an account's statement is damaged: {error}") from None
+        if stored is None:
+            raise Untrusted("no holder has vouched for this account")
+        statement = stored.statement
+        if statement.account != str(user_id):
+            raise Untrusted("an account carries a statement made for another account")
+        if statement.signer == ROOT:
+            if statement.role != Role.HR.value:
+                raise Untrusted("the root key vouches only for HR accounts")
+            signer_public = self.root_pin
+        else:
+            signer = self.check(uuid.UUID(statement.signer))
+            refusal = _may_vouch(signer, statement, self._team_sites)
+            if refusal is not None:
+                raise Untrusted(refusal)
+            signer_public = signer.signing_public
+        if not statements.verify(statement, stored.signature, signer_public):
+            raise Untrusted("an account's statement does not carry its signer's signature")
+        return statement
+
+    def _team_sites(self, team_ids: tuple[str, ...]) -> set[str]:
+        ids = [uuid.UUID(t) for t in team_ids]
+        return {str(s) for s in self.session.scalars(select(Team.site_id).where(Team.id.in_(ids)))}
+
+
+def _may_vouch(
+    signer: Statement, statement: Statement, team_sites: Callable[[tuple[str, ...]], set[str]]
+) -> str | None:
+    """Why `signer` may not vouch for what `statement` says, or None when it may."""
+    if signer.role == Role.HR.value:
+        return None
+    if signer.role == Role.SITE_MANAGER.value and signer.site is not None:
+        if statement.role == Role.SUPERVISOR.value and team_sites(statement.teams) <= {signer.site}:
+            return None
+        if statement.role == Role.ADMIN.value and statement.site == signer.site:
+            return None
+        return "a site manager vouches only for supervisors and admins of their own site"
+    return f"a {signer.role} may not vouch for anyone"
