@@ -74,6 +74,10 @@ class Context:
             actor = login(self.db, self.args.user, password)
         except EnrolmentRequired:
             actor = self._enrol(password)
+        for notice in actor.notices:
+            output.note(
+                f"crmsup-admin: warning: account looks tampered with, no key sealed to it: {notice}"
+            )
         # The cheap per-login look at the trail (see `crmsup.records.checkpoints`).
         warning = check_and_remember(self.db, CheckpointStore(), actor)
         if warning is not None:

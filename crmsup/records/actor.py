@@ -23,6 +23,11 @@ class Actor:
     _keys: UserKeys | None
     #: Scope keys unsealed so far in this session, by ScopeKey id.
     _scope_keys: dict[uuid.UUID, bytes] = field(default_factory=dict, repr=False)
+    #: What the login found that the user should look into (keys withheld from accounts whose
+    #: standing does not verify), one line each.
+    notices: list[str] = field(default_factory=list, repr=False)
+    #: Accounts waiting for this holder to vouch for them (a holder's login only).
+    waiting: list[str] = field(default_factory=list, repr=False)
 
     @property
     def keys(self) -> UserKeys:

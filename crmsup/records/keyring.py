@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmsup.records import vouching
 from crmsup.records.actor import Actor
 from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.models import (
-    AccountKeys,
     AssociateKey,
     Organisation,
     RecipientKind,
@@ -43,18 +43,40 @@ class Recipient:
     exchange_public: bytes
 
 
-def recipients(session: Session, users: Iterable[User]) -> list[Recipient]:
-    """Those of `users` who have enrolled (an account IT created has no key pair until its
-    owner makes one), each with their public key."""
-    wanted = {user.id for user in users}
-    if not wanted:
-        return []
-    rows = session.execute(
-        select(AccountKeys.user_id, AccountKeys.exchange_public).where(
-            AccountKeys.user_id.in_(wanted)
-        )
-    )
-    return [Recipient(user_id, bytes(public)) for user_id, public in rows]
+#: Accounts keys were not sealed to: (account id, user name, reason, tampered). `tampered`
+#: when their standing does not verify or the database says otherwise than their statement;
+#: not when they merely wait for a holder to vouch for them (in that scope).
+Withheld = list[tuple[uuid.UUID, str, str, bool]]
+
+
+def recipients(
+    session: Session,
+    actor: Actor,
+    users: Iterable[User],
+    reach: vouching.Reach,
+    withheld: Withheld | None = None,
+) -> list[Recipient]:
+    """Those of `users` whose standing the actor's client verifies and whose statement
+    reaches the key's scope, each with the public key the statement names (never the one a
+    plain column names). The others go to `withheld`, with the reason."""
+    found: list[Recipient] = []
+    for user in users:
+        try:
+            public = vouching.sealable(session, actor.keys.root_pin, user, reach)
+        except vouching.Untrusted as why:
+            if withheld is not None:
+                tampered = not isinstance(why, vouching.NotYetVouched)
+                withheld.append((user.id, user.username, str(why), tampered))
+            continue
+        found.append(Recipient(user.id, public))
+    return found
+
+
+def reach_of(session: Session, scope_key: ScopeKey) -> vouching.Reach:
+    """Who a scope key may be sealed to, by what their statement says."""
+    if scope_key.team_id is None:
+        return vouching.reaches_access
+    return vouching.reaches_team(session.get_one(Team, scope_key.team_id))
 
 
 def _user_copy(
@@ -135,12 +157,9 @@ def access_scope_key(session: Session) -> ScopeKey | None:
 
 
 def access_key_entitled(session: Session) -> list[User]:
-    """Enabled accounts a key holder has vouched for, whose role holds the access key."""
-    query = select(User).where(
-        User.disabled.is_(False),
-        User.confirmed_at.is_not(None),
-        User.role.in_(ACCESS_KEY_ROLES),
-    )
+    """Enabled accounts whose role, in the database, holds the access key: the candidates,
+    of whom only those whose statement stands receive it (`recipients`)."""
+    query = select(User).where(User.disabled.is_(False), User.role.in_(ACCESS_KEY_ROLES))
     return list(session.scalars(query))
 
 
@@ -162,10 +181,13 @@ def ensure_access_key(session: Session, actor: Actor) -> ScopeKey:
         return found
     entitled = {user.id: user for user in access_key_entitled(session)}
     entitled.setdefault(actor.user_id, session.get_one(User, actor.user_id))
-    return create_access_key(session, recipients(session, entitled.values()), actor.user_id)
+    sealed_to = recipients(session, actor, entitled.values(), vouching.reaches_access)
+    return create_access_key(session, sealed_to, actor.user_id)
 
 
-def hand_access_key(session: Session, actor: Actor, users: Iterable[User]) -> list[uuid.UUID]:
+def hand_access_key(
+    session: Session, actor: Actor, users: Iterable[User], withheld: Withheld | None = None
+) -> list[uuid.UUID]:
     """Seal the actor's copy of the access key to each of `users` entitled to it and still
     without it; the ids of those handed it. Nothing when the actor holds none: only a holder
     hands it on (the caller checks the actor may grant at all)."""
@@ -178,9 +200,8 @@ def hand_access_key(session: Session, actor: Actor, users: Iterable[User]) -> li
         user.id
         for user in users
         if not user.disabled
-        and user.confirmed_at is not None
         and user.role in ACCESS_KEY_ROLES
-        and seal_to_user(session, actor, scope_key, user)
+        and seal_to_user(session, actor, scope_key, user, withheld)
     ]
 
 
@@ -235,13 +256,20 @@ def holds_key(session: Session, user_id: uuid.UUID, scope_key_id: uuid.UUID) -> 
     )
 
 
-def seal_to_user(session: Session, actor: Actor, scope_key: ScopeKey, user: User) -> bool:
-    """Hand the actor's copy of `scope_key` on to `user`; False when they already hold it."""
+def seal_to_user(
+    session: Session,
+    actor: Actor,
+    scope_key: ScopeKey,
+    user: User,
+    withheld: Withheld | None = None,
+) -> bool:
+    """Hand the actor's copy of `scope_key` on to `user`, if their verified statement reaches
+    it (`recipients`); False when they already hold it or it was withheld."""
     if holds_key(session, user.id, scope_key.id):
         return False
-    found = recipients(session, [user])
+    found = recipients(session, actor, [user], reach_of(session, scope_key), withheld)
     if not found:
-        return False  # not enrolled yet: nothing to seal to
+        return False
     key = unseal_scope_key(session, actor, scope_key.id)
     session.add(_user_copy(scope_key, key, found[0], actor.user_id))
     return True

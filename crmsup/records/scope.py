@@ -60,14 +60,13 @@ def require_team(session: Session, actor: Actor, action: Action, team: Team) -> 
 
 
 def entitled_users(session: Session, team: Team) -> list[User]:
-    """Active, confirmed users whose role reaches `team`: HR, the site's managers, its
-    supervisors and anyone granted it. Each of them should hold the team's key; accounts no
-    holder has confirmed yet wait (see `User.confirmed_by`)."""
+    """Active users whose role, in the database, reaches `team`: HR, the site's managers, its
+    supervisors and anyone granted it — the candidates for its key. Only those whose signed
+    statement stands and reaches the team receive it (`keyring.recipients`)."""
     supervisors = select(TeamSupervisor.user_id).where(TeamSupervisor.team_id == team.id)
     granted = select(TeamGrant.user_id).where(TeamGrant.team_id == team.id)
     query = select(User).where(
         User.disabled.is_(False),
-        User.confirmed_at.is_not(None),
         (User.role == Role.HR)
         | ((User.role == Role.SITE_MANAGER) & (User.site_id == team.site_id))
         | (User.id.in_(supervisors) & User.role.in_([Role.SUPERVISOR, Role.SITE_MANAGER]))

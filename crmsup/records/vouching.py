@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from crmsup.records.actor import Actor
 from crmsup.records.audit import iso
-from crmsup.records.errors import CrmsupError
+from crmsup.records.errors import ValidationFailed
 from crmsup.records.models import (
     AccountKeys,
     AccountStatement,
@@ -40,8 +40,13 @@ from crmsup.security.permissions import Role
 from crmsup.security.statements import ROOT, Statement
 
 
-class Untrusted(CrmsupError):
+class Untrusted(IntegrityFailure):
     """An account's standing does not verify back to the root: nothing is sealed to it."""
+
+
+class NotYetVouched(Untrusted):
+    """Nothing is wrong, but no holder has vouched for the account (in this scope) yet: the
+    ordinary state of an account or a team IT has just prepared."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,16 @@ def _sign(
         "issued_at": iso(now or utcnow()),
     }
     previous = _newest(session, user.id)
+    if previous is not None and (
+        previous.statement.exchange_public,
+        previous.statement.signing_public,
+    ) != (fields["exchange_public"], fields["signing_public"]):
+        # A holder vouches for a person, not for whatever key a row names today: keys
+        # changed in the database are never adopted by a routine grant.
+        raise Untrusted(
+            f"{user.username}'s public keys in the database are not the ones vouched for: "
+            "the database may have been tampered with"
+        )
     if previous is not None:
         same = all(
             getattr(previous.statement, name) == value
@@ -129,7 +144,10 @@ def vouch_as_root(
 ) -> None:
     """`init`'s statement of the first HR account, signed with the organisation's root key."""
     if user.role is not Role.HR or _sign(session, root, None, user, now) is None:
-        raise ValueError("the root key vouches only for an enrolled HR account")
+        raise ValidationFailed(
+            f"{user.username} has not set up their account yet (their first login), or is not "
+            "HR: the recovery key vouches only for HR accounts"
+        )
 
 
 def standing(session: Session, user_id: uuid.UUID, root_pin: bytes) -> Statement:
@@ -163,7 +181,7 @@ class _Checker:
         except IntegrityFailure as error:
             raise Untrusted(f"an account's statement is damaged: {error}") from None
         if stored is None:
-            raise Untrusted("no holder has vouched for this account")
+            raise NotYetVouched("no holder has vouched for this account yet")
         statement = stored.statement
         if statement.account != str(user_id):
             raise Untrusted("an account carries a statement made for another account")
@@ -199,3 +217,52 @@ def _may_vouch(
             return None
         return "a site manager vouches only for supervisors and admins of their own site"
     return f"a {signer.role} may not vouch for anyone"
+
+
+# ---- what a key may be sealed to ----------------------------------------------------------
+Reach = Callable[[Statement], bool]
+_READS_RECORDS = (Role.HR.value, Role.SITE_MANAGER.value, Role.SUPERVISOR.value)
+
+
+def reaches_team(team: Team) -> Reach:
+    """Whether a statement's role and scope reach `team` (HR: every team; a site manager:
+    their site's; a supervisor or site manager: the teams vouched for)."""
+
+    def reach(statement: Statement) -> bool:
+        if statement.role == Role.HR.value:
+            return True
+        if statement.role == Role.SITE_MANAGER.value and statement.site == str(team.site_id):
+            return True
+        return statement.role in _READS_RECORDS and str(team.id) in statement.teams
+
+    return reach
+
+
+def reaches_access(statement: Statement) -> bool:
+    """Whether a statement's role holds the access key (IT and the keepers; never auditors)."""
+    return statement.role in (Role.ADMIN.value, *_READS_RECORDS)
+
+
+def sealable(session: Session, root_pin: bytes | None, user: User, reach: Reach) -> bytes:
+    """The public key to seal a key to `user` with: the one their verified statement names,
+    provided the statement reaches the key's scope and the database still says what it says.
+    Untrusted, with the reason, otherwise: a key is never sealed from plain columns."""
+    if root_pin is None:
+        raise Untrusted(
+            "your own key pair predates enrolment, so your client cannot check anyone's "
+            "standing: log in again to renew it"
+        )
+    statement = standing(session, user.id, root_pin)
+    site = None if user.site_id is None else str(user.site_id)
+    vouched = (statement.role, statement.site, statement.username)
+    if vouched != (user.role.value, site, user.username):
+        raise Untrusted("its role or site in the database is not the one vouched for")
+    keys = session.get(AccountKeys, user.id)
+    if keys is None or (bytes(keys.exchange_public), bytes(keys.signing_public)) != (
+        statement.exchange_public,
+        statement.signing_public,
+    ):
+        raise Untrusted("its public keys in the database are not the ones vouched for")
+    if not reach(statement):
+        raise NotYetVouched("no holder has vouched for it in this scope yet")
+    return statement.exchange_public

@@ -129,7 +129,9 @@ def login(
                 details={"fields": ["kdf_memory_kib", "kdf_iterations", "kdf_lanes"]},
             )
     if actor.role in (Role.HR, Role.SITE_MANAGER):
-        deliver_pending_keys(db, actor)
+        delivery = deliver_pending_keys(db, actor)
+        actor.notices.extend(delivery.withheld)
+        actor.waiting.extend(delivery.waiting)
     return actor
 
 
@@ -195,7 +197,9 @@ def enrol(
         )
         audit.append(session, "login", actor=actor, entity_type="user", entity_id=user.id)
     if actor.role in (Role.HR, Role.SITE_MANAGER):
-        deliver_pending_keys(db, actor)
+        delivery = deliver_pending_keys(db, actor)
+        actor.notices.extend(delivery.withheld)
+        actor.waiting.extend(delivery.waiting)
     return actor
 
 

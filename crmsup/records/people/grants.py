@@ -8,6 +8,8 @@ an account they vouch for â€” an admin included, since IT works those requests â
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,7 @@ from crmsup.records.database import Database
 from crmsup.records.errors import PermissionDenied, ValidationFailed
 from crmsup.records.keyring import (
     ACCESS_KEY_ROLES,
+    Withheld,
     access_key_entitled,
     create_team_key,
     ensure_access_key,
@@ -47,10 +50,13 @@ def pending_team_names(session: Session, user: User) -> list[str]:
     return list(session.scalars(query))
 
 
-def make_team_key(session: Session, actor: Actor, team: Team) -> ScopeKey:
+def make_team_key(
+    session: Session, actor: Actor, team: Team, withheld: Withheld | None = None
+) -> ScopeKey:
     """Make the key of a team IT prepared, here in the holder's process, sealed to everyone
-    entitled who has enrolled (the holder among them) and to the recovery key."""
-    holders = recipients(session, entitled_users(session, team))
+    whose statement stands and reaches it (the holder among them) and to the recovery key."""
+    reach = vouching.reaches_team(team)
+    holders = recipients(session, actor, entitled_users(session, team), reach, withheld)
     scope_key = create_team_key(session, team, holders, actor.user_id)
     session.flush()
     audit.append(
@@ -64,23 +70,40 @@ def make_team_key(session: Session, actor: Actor, team: Team) -> ScopeKey:
     return scope_key
 
 
-def deliver_pending_keys(db: Database, actor: Actor) -> int:
-    """Seal every team key the actor holds to each entitled user still waiting for it.
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What a holder's login handed on, and to whom it withheld keys, and why."""
 
-    Runs when HR or a site manager logs in; returns how many keys were handed on.
+    handed: int
+    #: "user name: reason" for each account that looks tampered with (its statement does not
+    #: verify, or the database says otherwise): recorded in the audit trail too.
+    withheld: tuple[str, ...]
+    #: User names the database says are owed a key, but whom no holder has vouched for in
+    #: that scope yet: the holder's to-do (`grant`).
+    waiting: tuple[str, ...]
+
+
+def deliver_pending_keys(db: Database, actor: Actor) -> Delivery:
+    """Seal every team key the actor holds to each user still waiting for it whose signed
+    statement stands and reaches the team; make the keys of teams IT prepared.
+
+    Runs when HR or a site manager logs in. Accounts the database says are owed a key but
+    whose statement does not stand, or says otherwise, get nothing; they are recorded in the
+    audit trail and listed for the holder.
     """
     delivered = 0
+    withheld: Withheld = []
     with db.transaction() as session:
         for team in session.scalars(
             select(Team).where(Team.id.in_(actor_team_ids(session, actor)))
         ):
             scope_key = team_scope_key_or_none(session, team.id) or make_team_key(
-                session, actor, team
+                session, actor, team, withheld
             )
             if not holds_key(session, actor.user_id, scope_key.id):
                 continue
             for user in entitled_users(session, team):
-                if seal_to_user(session, actor, scope_key, user):
+                if seal_to_user(session, actor, scope_key, user, withheld):
                     delivered += 1
                     audit.append(
                         session,
@@ -91,7 +114,8 @@ def deliver_pending_keys(db: Database, actor: Actor) -> int:
                         details={"teams": [str(team.id)], "automatic": True},
                     )
         ensure_access_key(session, actor)
-        for user_id in hand_access_key(session, actor, access_key_entitled(session)):
+        entitled = access_key_entitled(session)
+        for user_id in hand_access_key(session, actor, entitled, withheld):
             delivered += 1
             audit.append(
                 session,
@@ -101,7 +125,18 @@ def deliver_pending_keys(db: Database, actor: Actor) -> int:
                 entity_id=user_id,
                 details={"teams": [], "access_key": True, "automatic": True},
             )
-    return delivered
+        reasons = {user_id: (name, why) for user_id, name, why, bad in withheld if bad}
+        if reasons:
+            audit.append(
+                session,
+                "keys.withheld",
+                actor=actor,
+                entity_type="user",
+                details={"accounts": sorted(str(u) for u in reasons)},
+            )
+    notes = sorted(f"{name}: {why}" for name, why in reasons.values())
+    waiting = sorted({name for _, name, _, bad in withheld if not bad})
+    return Delivery(delivered, tuple(notes), tuple(waiting))
 
 
 def grant(db: Database, actor: Actor, username: str, team_name: str | None = None) -> bool:
@@ -124,7 +159,6 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
                 f"a {user.role.value} account never holds team keys: it cannot read records"
             )
         confirmed = confirm(user, actor)
-        access_key = bool(hand_access_key(session, actor, [user]))
         in_scope = team_ids_in_scope(session, user.id, user.role, user.site_id)
         if team_name is not None:
             teams = [team_by_name(session, team_name)]
@@ -132,7 +166,15 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
                 session.add(
                     TeamGrant(team_id=teams[0].id, user_id=user.id, granted_by=actor.user_id)
                 )
-        else:
+        session.flush()
+        # Vouching first: every key below is sealed to what this statement says.
+        if not vouching.vouch(session, actor, user):
+            raise ValidationFailed(
+                f"{user.username} has not set up their account yet (their first login, with "
+                "the first password from IT): vouch for them once they have"
+            )
+        access_key = bool(hand_access_key(session, actor, [user]))
+        if team_name is None:
             mine = actor_team_ids(session, actor)
             teams = list(session.scalars(select(Team).where(Team.id.in_(in_scope & mine))))
         handed: list[str] = []
@@ -144,8 +186,6 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
                 continue  # another holder will hand this one on
             if seal_to_user(session, actor, scope_key, user):
                 handed.append(str(team.id))
-        session.flush()
-        vouched = vouching.vouch(session, actor, user)
         if confirmed or handed or access_key:
             audit.append(
                 session,
@@ -157,7 +197,6 @@ def grant(db: Database, actor: Actor, username: str, team_name: str | None = Non
                     "teams": sorted(handed),
                     "confirmed": confirmed,
                     "automatic": False,
-                    "vouched": vouched,
                     **({"access_key": True} if access_key else {}),
                 },
             )

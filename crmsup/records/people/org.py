@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -205,13 +206,16 @@ def add_team(
             session.flush()
             sealed_to: list[Recipient] = []
             if holder:
+                for person in people:
+                    # One who does not stand is left out of the key, and reported at the
+                    # holder's next login; the team is made all the same.
+                    with suppress(vouching.Untrusted):
+                        vouching.vouch(session, actor, person)
                 # The key is made here, in a holder's process. A team IT prepares has none
                 # until a holder logs in (`grants.make_team_key`): IT never sees a team key.
-                sealed_to = recipients(session, entitled_users(session, team))
+                candidates = entitled_users(session, team)
+                sealed_to = recipients(session, actor, candidates, vouching.reaches_team(team))
                 create_team_key(session, team, sealed_to, actor.user_id)
-            if holder:
-                for person in people:
-                    vouching.vouch(session, actor, person)
             access_to = hand_access_key(session, actor, people)
             audit.append(
                 session,

@@ -18,13 +18,19 @@ from crmsup.records import audit, validation, vouching
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
-from crmsup.records.keyring import ACCESS_KEY_ROLES, TEAM_KEY_PURPOSE, holds_key, recipients
+from crmsup.records.keyring import (
+    ACCESS_KEY_ROLES,
+    TEAM_KEY_PURPOSE,
+    holds_key,
+    reach_of,
+    recipients,
+)
 from crmsup.records.models import Organisation, RecipientKind, ScopeKey, SealedKey, Team, User
 from crmsup.records.people.org import user_by_name
 from crmsup.records.scope import confirm, require, team_ids_in_scope
-from crmsup.security import wrapping
+from crmsup.security import statements, wrapping
 from crmsup.security.errors import IntegrityFailure
-from crmsup.security.permissions import Action
+from crmsup.security.permissions import Action, Role
 from crmsup.security.wrapping import raw_public
 
 
@@ -41,6 +47,12 @@ def recover(db: Database, actor: Actor, recovery: X25519PrivateKey, username: st
         if user.disabled or user.role not in ACCESS_KEY_ROLES:
             raise ValidationFailed(f"{user.username} cannot hold team keys")
         confirm(user, actor)
+        # The sheet is the authority: an HR account it recovers is vouched for by the root
+        # key it holds, as at init; any other by the acting HR account.
+        if user.role is Role.HR:
+            vouching.vouch_as_root(session, statements.root_signing_key(recovery), user)
+        elif not vouching.vouch(session, actor, user):
+            raise ValidationFailed(f"{user.username} has not set up their account yet")
         in_scope = team_ids_in_scope(session, user.id, user.role, user.site_id)
         handed: list[str] = []
         rows = session.execute(
@@ -60,7 +72,6 @@ def recover(db: Database, actor: Actor, recovery: X25519PrivateKey, username: st
             .where(SealedKey.recipient_kind == RecipientKind.RECOVERY, ScopeKey.access.is_(True))
         ).one_or_none()
         access_key = access is not None and _reseal(session, actor, recovery, user, *access)
-        vouching.vouch(session, actor, user)
         audit.append(
             session,
             "recovery",
@@ -83,9 +94,10 @@ def _reseal(
     """Seal the scope key opened with the recovery key to `user`; False if they hold it."""
     if holds_key(session, user.id, scope_key_id):
         return False
-    found = recipients(session, [user])
+    reach = reach_of(session, session.get_one(ScopeKey, scope_key_id))
+    found = recipients(session, actor, [user], reach)
     if not found:
-        return False  # not enrolled: no key pair to seal to
+        return False  # not vouched for in this scope (or not enrolled): nothing to seal to
     key = wrapping.unseal(recovery, sealed, TEAM_KEY_PURPOSE, str(scope_key_id), "recovery")
     session.add(
         SealedKey(

@@ -184,13 +184,17 @@ def test_an_account_made_by_it_gets_no_key_until_a_holder_vouches_for_it(org: Or
     assert _pending(org, "sup-c") == ("Team C",)
 
 
-def test_a_holders_login_hands_on_keys_owed_to_confirmed_accounts(org: Org) -> None:
-    """A confirmed supervisor put on another team by IT gets its key at the next holder login."""
+def test_a_supervisor_it_puts_on_another_team_waits_for_a_holder_to_vouch(org: Org) -> None:
+    """The database's word that sup-a leads Team B hands nothing on: a holder's login lists
+    sup-a as waiting, and the key follows once the holder vouches for the new scope."""
     with org.db.transaction() as session:
         team_b = session.scalars(select(Team).where(Team.name == "Team B")).one()
         session.add(TeamSupervisor(team_id=team_b.id, user_id=org.sup_a.user_id))
     assert _pending(org, "sup-a") == ("Team B",)
-    login(org.db, "hr", PASSWORD)
+    hr = login(org.db, "hr", PASSWORD)
+    assert _pending(org, "sup-a") == ("Team B",)
+    assert "sup-a" in hr.waiting
+    assert grant_service.grant(org.db, hr, "sup-a")
     assert _pending(org, "sup-a") == ()
 
 
