@@ -1,7 +1,7 @@
 """`audit_verify`: verify a trail of 100,000 real entries (hashes, signatures, keys).
 
 The trail is built quickly but for real: entries chained with `crmsup.security.audit_chain`,
-signed with the keys of two accounts made by `org_service.initialise` and opened by login,
+signed with the keys of two accounts made by `org_service.initialise` (HR, and IT enrolled),
 and bulk-inserted with one executemany. Floor: a bare loop over raw `sqlite3` rows of
 audit_log that only re-hashes each entry (and compares the hash).
 
@@ -33,7 +33,7 @@ from crmsup.records.checkpoints import CheckpointStore
 from crmsup.records.database import Database, open_database
 from crmsup.records.models import AuditEntry, AuditHead
 from crmsup.records.people import org as org_service
-from crmsup.records.people.auth import login
+from crmsup.records.people.auth import enrol, login
 from crmsup.security.audit_chain import EntryFields, canonical_details, entry_hash, sign
 from crmsup.security.signature_pool import available_processors
 
@@ -141,7 +141,8 @@ def run() -> bool:
             org_service.initialise(
                 db, organisation="Bench", site="Lyon", admin="root", hr="hr", password=PASSWORD
             )
-            signers = [login(db, "hr", PASSWORD), login(db, "root", PASSWORD)]
+            # IT enrols at its first login, as every account IT's password opens first.
+            signers = [login(db, "hr", PASSWORD), enrol(db, "root", PASSWORD, PASSWORD + " too")]
             build_trail(db, signers, COUNT - NEW_SINCE_LAST)
             yesterday = _verified_store(db, signers[0], Path(folder))
             build_trail(db, signers, NEW_SINCE_LAST)
