@@ -139,6 +139,33 @@ def vouch(session: Session, holder: Actor, user: User, now: datetime | None = No
     return _sign(session, holder.keys.signing, holder.user_id, user, now) is not None
 
 
+#: The role of a statement that ends an account's standing (it was disabled).
+VOID = "void"
+
+
+def void(session: Session, actor: Actor, user: User) -> bool:
+    """End `user`'s standing with a successor statement saying so, signed by whoever
+    disables the account (IT included: taking trust away needs no standing to give it).
+    False when the account never stood."""
+    previous = _newest(session, user.id)
+    if previous is None or previous.statement.role == VOID:
+        return False
+    statement = previous.statement.succeeded_by(
+        role=VOID, signer=str(actor.user_id), issued_at=iso(utcnow())
+    )
+    session.add(
+        AccountStatement(
+            user_id=user.id,
+            serial=statement.serial,
+            body=statement.encode(),
+            signature=statements.sign(statement, actor.keys.signing),
+            signer_id=actor.user_id,
+        )
+    )
+    session.flush()
+    return True
+
+
 def vouch_as_root(
     session: Session, root: Ed25519PrivateKey, user: User, now: datetime | None = None
 ) -> None:
@@ -183,6 +210,11 @@ class _Checker:
         if stored is None:
             raise NotYetVouched("no holder has vouched for this account yet")
         statement = stored.statement
+        if statement.role == VOID:
+            # Forged or not, a void only takes trust away: it is never checked further.
+            raise NotYetVouched(
+                "its account was disabled: a holder vouches for it again once it is re-enabled"
+            )
         if statement.account != str(user_id):
             raise Untrusted("an account carries a statement made for another account")
         if statement.signer == ROOT:

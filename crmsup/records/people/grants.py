@@ -8,6 +8,7 @@ an account they vouch for â€” an admin included, since IT works those requests â
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select
@@ -32,7 +33,7 @@ from crmsup.records.keyring import (
 from crmsup.records.models import ScopeKey, SealedKey, Team, TeamGrant, TeamSupervisor, User
 from crmsup.records.people.org import team_by_name, user_by_name
 from crmsup.records.scope import actor_team_ids, confirm, entitled_users, require, team_ids_in_scope
-from crmsup.security.permissions import Action, Role, Scope
+from crmsup.security.permissions import Action, Role, Scope, scope_of
 
 
 def pending_team_names(session: Session, user: User) -> list[str]:
@@ -233,6 +234,11 @@ def revoke(db: Database, actor: Actor, username: str, team_name: str) -> None:
                     SealedKey.scope_key_id == scope_key.id, SealedKey.recipient_user_id == user.id
                 )
             )
+        if scope_of(actor.role, Action.GRANT) is not None:
+            # A holder's revocation is signed: the account's statement no longer names it.
+            session.flush()
+            with suppress(vouching.Untrusted):
+                vouching.vouch(session, actor, user)
         audit.append(
             session,
             "revoke",

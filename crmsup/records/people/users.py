@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crmsup.records import audit, validation
+from crmsup.records import audit, validation, vouching
 from crmsup.records.actor import Actor
 from crmsup.records.database import Database
 from crmsup.records.errors import ValidationFailed
@@ -148,7 +148,9 @@ def set_disabled(db: Database, actor: Actor, username: str, disabled: bool) -> U
         user.disabled = disabled
         removed = 0
         if disabled:
-            # Leaving takes the keys away: no copy of any scope key stays sealed to them.
+            # Leaving takes the trust and the keys away: the account's standing ends in a
+            # signed statement, and no copy of any scope key stays sealed to it.
+            vouching.void(session, actor, user)
             removed = (
                 session.connection()
                 .execute(delete(SealedKey).where(SealedKey.recipient_user_id == user.id))

@@ -128,3 +128,22 @@ def test_a_public_key_swapped_in_the_database_gets_nothing_sealed_to_it(org: Org
     assert not _keys_of(org, org.sup_b.user_id, "Team D")
     hr = login(org.db, "hr", PASSWORD)
     assert any(n.startswith("sup-b:") and "public keys" in n for n in hr.notices)
+
+
+def test_an_account_re_enabled_in_the_database_gets_no_key_back(org: Org) -> None:
+    user_service.set_disabled(org.db, org.admin, "sup-a", True)
+    with org.db.transaction() as session:
+        session.execute(update(User).where(User.id == org.sup_a.user_id).values(disabled=False))
+    hr = login(org.db, "hr", PASSWORD)
+    assert not _keys_of(org, org.sup_a.user_id, "Team A")
+    assert "sup-a" in hr.waiting
+
+
+def test_a_revoked_supervision_restored_in_the_database_gets_no_key_back(org: Org) -> None:
+    grant_service.revoke(org.db, org.hr, "sup-a", "Team A")
+    with org.db.transaction() as session:
+        team_a = session.scalars(select(Team).where(Team.name == "Team A")).one()
+        session.add(TeamSupervisor(team_id=team_a.id, user_id=org.sup_a.user_id))
+    hr = login(org.db, "hr", PASSWORD)
+    assert not _keys_of(org, org.sup_a.user_id, "Team A")
+    assert "sup-a" in hr.waiting
