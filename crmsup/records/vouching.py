@@ -76,6 +76,25 @@ def _scope_now(session: Session, user: User) -> tuple[str, ...]:
     return tuple(sorted(str(i) for i in ids))
 
 
+def _store(
+    session: Session,
+    user: User,
+    statement: Statement,
+    signer: Ed25519PrivateKey,
+    signer_id: uuid.UUID | None,
+) -> None:
+    session.add(
+        AccountStatement(
+            user_id=user.id,
+            serial=statement.serial,
+            body=statement.encode(),
+            signature=statements.sign(statement, signer),
+            signer_id=signer_id,
+        )
+    )
+    session.flush()
+
+
 def _sign(
     session: Session,
     signer: Ed25519PrivateKey,
@@ -119,16 +138,7 @@ def _sign(
         statement = previous.statement.succeeded_by(**fields)
     else:
         statement = Statement(account=str(user.id), serial=1, **fields)  # type: ignore[arg-type]
-    session.add(
-        AccountStatement(
-            user_id=user.id,
-            serial=statement.serial,
-            body=statement.encode(),
-            signature=statements.sign(statement, signer),
-            signer_id=signer_id,
-        )
-    )
-    session.flush()
+    _store(session, user, statement, signer, signer_id)
     return statement
 
 
@@ -153,16 +163,7 @@ def void(session: Session, actor: Actor, user: User) -> bool:
     statement = previous.statement.succeeded_by(
         role=VOID, signer=str(actor.user_id), issued_at=iso(utcnow())
     )
-    session.add(
-        AccountStatement(
-            user_id=user.id,
-            serial=statement.serial,
-            body=statement.encode(),
-            signature=statements.sign(statement, actor.keys.signing),
-            signer_id=actor.user_id,
-        )
-    )
-    session.flush()
+    _store(session, user, statement, actor.keys.signing, actor.user_id)
     return True
 
 

@@ -159,6 +159,14 @@ def checked(
         raise AuthenticationFailed(wrong) from None
 
 
+def admit(
+    db: Database, user: User, now: datetime, action: str = "login", actor: Actor | None = None
+) -> None:
+    """`admitted` for a check that records nothing more of its own (a re-authentication)."""
+    with admitted(db, user, now, action, actor):
+        pass
+
+
 @contextmanager
 def admitted(
     db: Database, user: User, now: datetime, action: str = "login", actor: Actor | None = None

@@ -25,7 +25,7 @@ from crmsup.records.people.accounts import (
     new_keys,
     reseal,
 )
-from crmsup.records.people.attempts import WRONG, admitted, checked, refused
+from crmsup.records.people.attempts import WRONG, admit, admitted, checked, refused
 from crmsup.records.people.grants import deliver_pending_keys
 from crmsup.records.scope import require
 from crmsup.records.types import utcnow
@@ -105,8 +105,7 @@ def login(
     user = account.user
     if account.keys is None:
         _check_first_password(db, account, password, now)
-        with admitted(db, user, now):
-            pass
+        admit(db, user, now)
         raise EnrolmentRequired(
             "this is the account's first password: choose a password of your own to finish "
             "setting it up"
@@ -242,8 +241,7 @@ def reauthenticate(db: Database, actor: Actor, password: str, purpose: str) -> N
     user, row = _own_account(db, actor)
     wrong = f"the password is needed again to {purpose}"
     checked(db, user, lambda: _opener(row, password), now, purpose, wrong, "reauth", actor)
-    with admitted(db, user, now, "reauth", actor):
-        pass
+    admit(db, user, now, "reauth", actor)
 
 
 def lock(db: Database, actor: Actor) -> None:
